@@ -1,0 +1,195 @@
+#include "journal/format.h"
+
+#include <openssl/evp.h>
+
+#include <memory>
+
+#include "model/assert.h"
+
+namespace coexist::journal {
+namespace {
+
+void put_u16(std::string& out, std::uint16_t value) {
+  out.push_back(static_cast<char>(value >> 8));
+  out.push_back(static_cast<char>(value & 0xff));
+}
+
+void put_u32(std::string& out, std::uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
+}
+
+void put_str(std::string& out, std::string_view text) {
+  COEXIST_ASSERT(text.size() <= 0xffff);
+  put_u16(out, static_cast<std::uint16_t>(text.size()));
+  out.append(text);
+}
+
+// Reads the body grammar of format.h, refusing to step past the end.
+class BodyReader {
+ public:
+  explicit BodyReader(std::string_view bytes) : bytes_(bytes) {}
+
+  bool u8(std::uint8_t& value) {
+    if (!have(1)) return false;
+    value = static_cast<std::uint8_t>(bytes_[position_++]);
+    return true;
+  }
+  bool u32(std::uint32_t& value) {
+    std::uint64_t wide = 0;
+    if (!unsigned_be(4, wide)) return false;
+    value = static_cast<std::uint32_t>(wide);
+    return true;
+  }
+  bool u64(std::uint64_t& value) { return unsigned_be(8, value); }
+  bool i64(std::int64_t& value) {
+    std::uint64_t wide = 0;
+    if (!unsigned_be(8, wide)) return false;
+    value = static_cast<std::int64_t>(wide);
+    return true;
+  }
+  bool str(std::string_view& value) {
+    std::uint64_t length = 0;
+    if (!unsigned_be(2, length)) return false;
+    return bytes(static_cast<std::size_t>(length), value);
+  }
+  bool bytes(std::size_t length, std::string_view& value) {
+    if (!have(length)) return false;
+    value = bytes_.substr(position_, length);
+    position_ += length;
+    return true;
+  }
+  [[nodiscard]] bool at_end() const { return position_ == bytes_.size(); }
+
+ private:
+  [[nodiscard]] bool have(std::size_t count) const { return bytes_.size() - position_ >= count; }
+  bool unsigned_be(std::size_t width, std::uint64_t& value) {
+    if (!have(width)) return false;
+    value = 0;
+    for (std::size_t i = 0; i < width; ++i) {
+      value = (value << 8) | static_cast<unsigned char>(bytes_[position_ + i]);
+    }
+    position_ += width;
+    return true;
+  }
+
+  std::string_view bytes_;
+  std::size_t position_ = 0;
+};
+
+struct DigestContextDeleter {
+  void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+};
+
+}  // namespace
+
+void put_u64(std::string& out, std::uint64_t value) {
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
+}
+
+std::uint64_t get_u64(const unsigned char* bytes) {
+  std::uint64_t value = 0;
+  for (int i = 0; i < 8; ++i) value = (value << 8) | bytes[i];
+  return value;
+}
+
+std::string seq_key(std::uint64_t seq) {
+  std::string key;
+  put_u64(key, seq);
+  return key;
+}
+
+std::string idempotency_key(std::string_view source, std::string_view id) {
+  std::string key;
+  key.reserve(source.size() + 1 + id.size());
+  key.append(source);
+  key.push_back('\0');
+  key.append(id);
+  return key;
+}
+
+void encode_body(const RecordFields& fields, std::string& out) {
+  put_u64(out, static_cast<std::uint64_t>(fields.received_at_us));
+  put_u32(out, fields.rules_version);
+  put_u64(out, static_cast<std::uint64_t>(fields.debit_total));
+  out.push_back(static_cast<char>(fields.minor_units));
+  put_str(out, fields.source);
+  put_str(out, fields.id);
+  put_str(out, fields.entity);
+  put_str(out, fields.type);
+  put_str(out, fields.posting_date);
+  put_str(out, fields.currency);
+  put_str(out, fields.route);
+  put_str(out, fields.rule);
+  COEXIST_ASSERT(fields.canonical.size() <= 0xffffffffU);
+  put_u32(out, static_cast<std::uint32_t>(fields.canonical.size()));
+  out.append(fields.canonical);
+}
+
+Hash chain_hash(const Hash& prev_hash, std::uint64_t seq, std::uint8_t version,
+                std::string_view body) {
+  // One context per thread: EVP_MD_CTX_new costs an allocation we would otherwise pay per record.
+  thread_local std::unique_ptr<EVP_MD_CTX, DigestContextDeleter> context(EVP_MD_CTX_new());
+  COEXIST_ASSERT(context != nullptr);
+  std::string prefix;
+  put_u64(prefix, seq);
+  prefix.push_back(static_cast<char>(version));
+  Hash hash{};
+  unsigned int length = 0;
+  bool ok = EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) == 1 &&
+            EVP_DigestUpdate(context.get(), prev_hash.data(), prev_hash.size()) == 1 &&
+            EVP_DigestUpdate(context.get(), prefix.data(), prefix.size()) == 1 &&
+            EVP_DigestUpdate(context.get(), body.data(), body.size()) == 1 &&
+            EVP_DigestFinal_ex(context.get(), hash.data(), &length) == 1;
+  COEXIST_ASSERT(ok && length == kHashBytes);
+  return hash;
+}
+
+std::optional<RecordView> decode_record(std::uint64_t seq, std::string_view bytes) {
+  RecordView view;
+  view.seq = seq;
+  BodyReader reader(bytes);
+  std::string_view hash_bytes;
+  if (!reader.u8(view.version) || view.version != kRecordVersion) return std::nullopt;
+  if (!reader.bytes(kHashBytes, hash_bytes)) return std::nullopt;
+  for (std::size_t i = 0; i < kHashBytes; ++i) view.hash[i] = static_cast<std::uint8_t>(hash_bytes[i]);
+  view.body = bytes.substr(1 + kHashBytes);
+  std::uint32_t canonical_length = 0;
+  bool ok = reader.i64(view.received_at_us) && reader.u32(view.rules_version) &&
+            reader.i64(view.debit_total) && reader.u8(view.minor_units) && reader.str(view.source) &&
+            reader.str(view.id) && reader.str(view.entity) && reader.str(view.type) &&
+            reader.str(view.posting_date) && reader.str(view.currency) && reader.str(view.route) &&
+            reader.str(view.rule) && reader.u32(canonical_length) &&
+            reader.bytes(canonical_length, view.canonical) && reader.at_end();
+  if (!ok) return std::nullopt;
+  return view;
+}
+
+std::string to_hex(const Hash& hash) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(hash.size() * 2);
+  for (std::uint8_t byte : hash) {
+    hex.push_back(kDigits[byte >> 4]);
+    hex.push_back(kDigits[byte & 0x0f]);
+  }
+  return hex;
+}
+
+std::optional<Hash> hash_from_hex(std::string_view hex) {
+  if (hex.size() != kHashBytes * 2) return std::nullopt;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  Hash hash{};
+  for (std::size_t i = 0; i < kHashBytes; ++i) {
+    int high = nibble(hex[2 * i]);
+    int low = nibble(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    hash[i] = static_cast<std::uint8_t>(high * 16 + low);
+  }
+  return hash;
+}
+
+}  // namespace coexist::journal

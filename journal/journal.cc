@@ -1,0 +1,152 @@
+#include "journal/journal.h"
+
+#include <algorithm>
+#include <system_error>
+#include <unordered_map>
+
+#include "journal/journal_impl.h"
+#include "journal/lmdb_util.h"
+
+namespace coexist::journal {
+namespace {
+
+constexpr unsigned int kAsyncFlags = MDB_NOSYNC | MDB_NOMETASYNC | MDB_MAPASYNC;
+constexpr std::string_view kFormatVersionKey = "format_version";
+
+// Opens (or creates) the three sub-databases and checks the stored format version.
+Status open_databases(Journal::Impl& impl) {
+  lmdb::Transaction txn;
+  unsigned int txn_flags = impl.options.read_only ? MDB_RDONLY : 0;
+  if (int rc = txn.begin(impl.env, txn_flags); rc != 0) return lmdb::error("begin", rc);
+  unsigned int db_flags = impl.options.read_only ? 0 : MDB_CREATE;
+  const std::pair<const char*, MDB_dbi*> databases[] = {
+      {"transactions", &impl.transactions},
+      {"idempotency", &impl.idempotency},
+      {"meta", &impl.meta},
+      {"rules", &impl.rules}};
+  for (const auto& [name, dbi] : databases) {
+    int rc = mdb_dbi_open(txn.get(), name, db_flags, dbi);
+    if (rc == MDB_NOTFOUND) {
+      return Status::error(Status::Code::not_found,
+                           impl.options.path.string() + " is not a Coexist journal (no '" + name +
+                               "' database)");
+    }
+    if (rc != 0) return lmdb::error(std::string("open database ") + name, rc);
+  }
+  MDB_val key = lmdb::value_of(kFormatVersionKey);
+  MDB_val value{};
+  int rc = mdb_get(txn.get(), impl.meta, &key, &value);
+  if (rc == MDB_NOTFOUND && !impl.options.read_only) {
+    char version = static_cast<char>(kRecordVersion);
+    MDB_val stored = lmdb::value_of(std::string_view(&version, 1));
+    if (rc = mdb_put(txn.get(), impl.meta, &key, &stored, 0); rc != 0) {
+      return lmdb::error("write format version", rc);
+    }
+  } else if (rc != 0) {
+    return lmdb::error("read format version", rc);
+  } else if (value.mv_size != 1 || *static_cast<const std::uint8_t*>(value.mv_data) != kRecordVersion) {
+    return Status::error(Status::Code::corruption, "unsupported journal format version");
+  }
+  if (rc = txn.commit(); rc != 0) return lmdb::error("commit open", rc);
+  return Status::ok();
+}
+
+// Positions the writer after the last record: next seq and the hash to chain from.
+Status load_head(Journal::Impl& impl) {
+  lmdb::Transaction txn;
+  if (int rc = txn.begin(impl.env, MDB_RDONLY); rc != 0) return lmdb::error("begin", rc);
+  lmdb::Cursor cursor;
+  if (int rc = cursor.open(txn.get(), impl.transactions); rc != 0) return lmdb::error("cursor", rc);
+  MDB_val key{};
+  MDB_val value{};
+  int rc = cursor.get(key, value, MDB_LAST);
+  if (rc == MDB_NOTFOUND) return Status::ok();
+  if (rc != 0) return lmdb::error("read last record", rc);
+  if (key.mv_size != 8) return Status::error(Status::Code::corruption, "bad record key size");
+  std::uint64_t seq = get_u64(static_cast<const unsigned char*>(key.mv_data));
+  auto record = decode_record(seq, lmdb::view_of(value));
+  if (!record) {
+    return Status::error(Status::Code::corruption,
+                         "record " + std::to_string(seq) + " cannot be decoded");
+  }
+  impl.next_seq = seq + 1;
+  impl.last_hash = record->hash;
+  return Status::ok();
+}
+
+std::uint64_t existing_file_bytes(const std::filesystem::path& directory) {
+  std::error_code error;
+  auto bytes = std::filesystem::file_size(directory / "data.mdb", error);
+  return error ? 0 : static_cast<std::uint64_t>(bytes);
+}
+
+Status configure_and_open_env(Journal::Impl& impl) {
+  const OpenOptions& options = impl.options;
+  if (int rc = mdb_env_create(&impl.env); rc != 0) return lmdb::error("mdb_env_create", rc);
+  if (int rc = mdb_env_set_maxdbs(impl.env, 8); rc != 0) return lmdb::error("set_maxdbs", rc);
+  std::uint64_t map_size = 0;  // read-only: adopt whatever the writer uses
+  if (!options.read_only) {
+    std::error_code error;
+    std::filesystem::create_directories(options.path, error);
+    if (error) {
+      return Status::error(Status::Code::io_error,
+                           "cannot create " + options.path.string() + ": " + error.message());
+    }
+    // Reopening a journal larger than the initial size starts from its current size.
+    std::uint64_t file_bytes = existing_file_bytes(options.path);
+    map_size = std::min(std::max(options.map_size_bytes_initial, file_bytes),
+                        std::max(options.map_size_bytes_max, file_bytes));
+  }
+  if (int rc = mdb_env_set_mapsize(impl.env, map_size); rc != 0) return lmdb::error("set_mapsize", rc);
+  // No MDB_NOSYNC / MDB_NOMETASYNC / MDB_MAPASYNC: every commit is durable (see journal.h).
+  unsigned int flags = MDB_NOTLS | (options.read_only ? MDB_RDONLY : 0U);
+  if (int rc = mdb_env_open(impl.env, options.path.c_str(), flags, 0640); rc != 0) {
+    return lmdb::error("open journal " + options.path.string(), rc);
+  }
+  unsigned int actual_flags = 0;
+  if (int rc = mdb_env_get_flags(impl.env, &actual_flags); rc != 0) return lmdb::error("flags", rc);
+  if ((actual_flags & kAsyncFlags) != 0) {
+    return Status::error(Status::Code::failed_precondition,
+                         "journal environment has asynchronous commits enabled; refusing to run");
+  }
+  MDB_envinfo info{};
+  if (int rc = mdb_env_info(impl.env, &info); rc != 0) return lmdb::error("env_info", rc);
+  impl.map_size_bytes = info.me_mapsize;
+  return Status::ok();
+}
+
+}  // namespace
+
+int Journal::Impl::begin_read(MDB_txn** txn) const {
+  int rc = mdb_txn_begin(env, nullptr, MDB_RDONLY, txn);
+  if (rc == MDB_MAP_RESIZED && options.read_only) {
+    // Another process grew the map; a read-only process has no other transaction open here.
+    if (rc = mdb_env_set_mapsize(env, 0); rc != 0) return rc;
+    rc = mdb_txn_begin(env, nullptr, MDB_RDONLY, txn);
+  }
+  return rc;
+}
+
+Journal::Journal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Journal::~Journal() = default;
+
+Result<std::unique_ptr<Journal>> Journal::open(const OpenOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  if (options.read_only && !std::filesystem::exists(options.path / "data.mdb")) {
+    return Status::error(Status::Code::not_found, "no journal at " + options.path.string());
+  }
+  if (Status status = configure_and_open_env(*impl); !status.is_ok()) return status;
+  if (Status status = open_databases(*impl); !status.is_ok()) return status;
+  if (Status status = load_head(*impl); !status.is_ok()) return status;
+  return std::unique_ptr<Journal>(new Journal(std::move(impl)));
+}
+
+const std::filesystem::path& Journal::path() const { return impl_->options.path; }
+
+Status Journal::failure() const {
+  std::lock_guard lock(impl_->failure_mutex);
+  return impl_->failure;
+}
+
+}  // namespace coexist::journal

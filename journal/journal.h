@@ -1,0 +1,130 @@
+#pragma once
+
+// The LMDB journal: the durable, tamper-evident record of every accepted transaction.
+//
+// Durability promise. `append_batch` returns ok only after the one LMDB write transaction that
+// holds the whole batch has been committed with a synchronous flush (LMDB's default durable
+// commit: data pages, then the meta page, each fsync'd); the environment is never opened with
+// MDB_NOSYNC, MDB_NOMETASYNC or MDB_MAPASYNC, and `open` refuses to continue if it finds them
+// set. A caller may therefore acknowledge every transaction of a batch as soon as, and not before,
+// `append_batch` returns ok. If a commit fails for any reason other than a full map, the on-disk
+// state of that batch is indeterminate to us, so the failure is sticky: every later append returns
+// the same error, the router reports itself not ready and acknowledges nothing more, and a restart
+// (which re-reads what LMDB actually holds) is the only way forward. A full map is not a failure:
+// the map grows up to map_size_bytes_max, and past that the batch is refused `journal_full`
+// with nothing of it written.
+//
+// Threads and processes: one writer (the router's commit thread) calls append_batch; any number
+// of threads and other processes (the CLI) may read concurrently, each read seeing one committed
+// snapshot. Readers in other processes open the journal read-only.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "journal/format.h"
+#include "journal/rules_history.h"
+#include "model/status.h"
+
+namespace coexist::journal {
+
+struct OpenOptions {
+  std::filesystem::path path;  // a directory; created (with parents) unless read_only
+  bool read_only = false;
+  std::uint64_t map_size_bytes_initial = 64ULL << 20;
+  std::uint64_t map_size_bytes_max = 64ULL << 30;
+};
+
+// One transaction to append: its canonical JSON plus the fields the record keeps beside it.
+struct AppendRequest {
+  RecordFields fields;
+};
+
+enum class AppendStatus : std::uint8_t { accepted, duplicate, conflict };
+
+struct AppendResult {
+  AppendStatus status = AppendStatus::accepted;
+  std::uint64_t seq = 0;  // the new seq (accepted) or the original's (duplicate, conflict)
+  // The original's routing, for duplicate and conflict acks; this append's for accepted.
+  std::string route;
+  std::string rule;
+  std::uint32_t rules_version = 0;
+};
+
+struct Head {
+  std::uint64_t seq = 0;  // 0 for an empty journal
+  Hash hash{};            // all zero for an empty journal
+};
+
+struct Stats {
+  std::uint64_t transactions = 0;
+  std::uint64_t last_seq = 0;
+  std::uint64_t map_size_bytes = 0;
+  std::uint64_t map_size_bytes_max = 0;
+  std::uint64_t used_bytes = 0;  // pages in use × page size
+  std::uint64_t file_bytes = 0;  // data.mdb on disk
+  std::uint32_t page_size = 0;
+};
+
+// Filters for `for_each`: seq range; everything else is applied by the caller on the view.
+struct SeqRange {
+  std::uint64_t from_seq = 1;
+  std::uint64_t to_seq = UINT64_MAX;  // inclusive
+};
+
+class Journal {
+ public:
+  [[nodiscard]] static Result<std::unique_ptr<Journal>> open(const OpenOptions& options);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  // Appends a batch in one durable write transaction. Each request is judged against the
+  // journal and against the earlier requests of the same batch: a known (source, id) with
+  // byte-equal canonical JSON is a duplicate, with different content a conflict; neither writes
+  // anything. `results` gets one entry per request, in order. Not thread-safe: one writer.
+  // `rules_change`, when given, is a new rule-set version recorded in the same commit after the
+  // batch's transactions; its version must be the next one, and activated_after_seq is set here.
+  [[nodiscard]] Status append_batch(std::span<const AppendRequest> requests,
+                                    std::vector<AppendResult>& results,
+                                    RuleSetRecord* rules_change = nullptr);
+
+  // The sticky failure, if a commit has failed (ok otherwise).
+  [[nodiscard]] Status failure() const;
+
+  [[nodiscard]] Result<Head> head() const;
+  [[nodiscard]] Result<std::optional<std::uint64_t>> find(std::string_view source,
+                                                          std::string_view id) const;
+  // Calls `visit` with each record in seq order inside one read snapshot; stops early when it
+  // returns false. The view is valid only during the call.
+  [[nodiscard]] Status for_each(SeqRange range,
+                                const std::function<bool(const RecordView&)>& visit) const;
+  // The record with this seq, copied out; nullopt when there is none.
+  [[nodiscard]] Status get(std::uint64_t seq,
+                           const std::function<void(const RecordView&)>& visit,
+                           bool& found) const;
+  [[nodiscard]] Result<Stats> stats() const;
+  // Every applied rule-set version, ascending (empty when none was ever applied).
+  [[nodiscard]] Result<std::vector<RuleSetRecord>> rule_sets() const;
+  // Checks every (source, id) of the idempotency index points at a record with that key, and
+  // that there are as many index entries as records. `first_bad_seq` names the first record
+  // whose index entry is wrong or missing (0 when the problem is an orphan index entry).
+  [[nodiscard]] Status check_index(std::uint64_t& first_bad_seq, std::string& problem) const;
+
+  [[nodiscard]] const std::filesystem::path& path() const;
+
+  // Opaque: defined in journal/journal_impl.h, used only by journal/'s own sources.
+  struct Impl;
+
+ private:
+  explicit Journal(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace coexist::journal

@@ -1,0 +1,200 @@
+// Journal::append_batch: the one write path. A batch is one LMDB write transaction and one
+// durable commit (the group commit), whatever number of transactions it holds.
+
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+
+#include "journal/journal.h"
+#include "journal/journal_impl.h"
+#include "journal/lmdb_util.h"
+
+namespace coexist::journal {
+namespace {
+
+enum class Attempt : std::uint8_t { committed, map_full, failed };
+
+struct BatchState {
+  std::uint64_t next_seq;
+  Hash last_hash;
+  // (source, id) of the batch's accepted requests → their index, to judge repeats in one batch.
+  std::unordered_map<std::string, std::size_t> accepted_keys;
+};
+
+AppendResult judge_repeat(std::string_view original_canonical, std::string_view canonical,
+                          std::uint64_t seq, std::string_view route, std::string_view rule,
+                          std::uint32_t rules_version) {
+  AppendResult result;
+  result.status =
+      original_canonical == canonical ? AppendStatus::duplicate : AppendStatus::conflict;
+  result.seq = seq;
+  result.route = route;
+  result.rule = rule;
+  result.rules_version = rules_version;
+  return result;
+}
+
+// Looks (source, id) up in the committed journal: a repeat's verdict, or nullopt when new.
+// Sets `rc` on an LMDB failure.
+std::optional<AppendResult> find_committed(const Journal::Impl& impl, MDB_txn* txn,
+                                           const std::string& key, const RecordFields& fields,
+                                           int& rc) {
+  MDB_val index_key = lmdb::value_of(key);
+  MDB_val index_value{};
+  rc = mdb_get(txn, impl.idempotency, &index_key, &index_value);
+  if (rc == MDB_NOTFOUND) {
+    rc = 0;
+    return std::nullopt;
+  }
+  if (rc != 0) return std::nullopt;
+  COEXIST_ASSERT(index_value.mv_size == 8);
+  std::uint64_t seq = get_u64(static_cast<const unsigned char*>(index_value.mv_data));
+  std::string record_key = seq_key(seq);
+  MDB_val lookup = lmdb::value_of(record_key);
+  MDB_val record_value{};
+  if (rc = mdb_get(txn, impl.transactions, &lookup, &record_value); rc != 0) return std::nullopt;
+  auto record = decode_record(seq, lmdb::view_of(record_value));
+  COEXIST_ASSERT(record.has_value());  // checked when written; a bad page is LMDB's to report
+  return judge_repeat(record->canonical, fields.canonical, seq, record->route, record->rule,
+                      record->rules_version);
+}
+
+// Encodes, hashes and puts one new record plus its index entry.
+int put_new(Journal::Impl& impl, MDB_txn* txn, const std::string& key, const RecordFields& fields,
+            BatchState& state) {
+  std::string& record = impl.record_buffer;
+  record.clear();
+  record.push_back(static_cast<char>(kRecordVersion));
+  record.append(kHashBytes, '\0');
+  encode_body(fields, record);
+  std::string_view body = std::string_view(record).substr(1 + kHashBytes);
+  Hash hash = chain_hash(state.last_hash, state.next_seq, kRecordVersion, body);
+  std::copy(hash.begin(), hash.end(), record.begin() + 1);
+  // Check the record right before it goes to disk (TigerBeetle): it must decode to what we meant.
+  COEXIST_ASSERT(decode_record(state.next_seq, record).has_value());
+
+  std::string record_key = seq_key(state.next_seq);
+  MDB_val record_key_value = lmdb::value_of(record_key);
+  MDB_val record_value = lmdb::value_of(record);
+  if (int rc = mdb_put(txn, impl.transactions, &record_key_value, &record_value, MDB_APPEND); rc != 0) {
+    return rc;
+  }
+  MDB_val index_key = lmdb::value_of(key);
+  MDB_val index_value = lmdb::value_of(record_key);
+  if (int rc = mdb_put(txn, impl.idempotency, &index_key, &index_value, MDB_NOOVERWRITE); rc != 0) {
+    return rc;
+  }
+  state.last_hash = hash;
+  ++state.next_seq;
+  return 0;
+}
+
+// Records a new rule-set version after the batch's transactions, in the same write transaction.
+int put_rules_change(Journal::Impl& impl, MDB_txn* txn, RuleSetRecord& change,
+                     const BatchState& state) {
+  change.activated_after_seq = state.next_seq - 1;
+  std::string key = rules_key(change.version);
+  std::string value;
+  encode_rules_record(change, value);
+  MDB_val key_value = lmdb::value_of(key);
+  MDB_val record_value = lmdb::value_of(value);
+  return mdb_put(txn, impl.rules, &key_value, &record_value, MDB_NOOVERWRITE);
+}
+
+Attempt attempt_batch(Journal::Impl& impl, std::span<const AppendRequest> requests,
+                      std::vector<AppendResult>& results, RuleSetRecord* rules_change,
+                      Status& error) {
+  lmdb::Transaction txn;
+  if (int rc = txn.begin(impl.env, 0); rc != 0) {
+    error = lmdb::error("begin write", rc);
+    return Attempt::failed;
+  }
+  BatchState state{impl.next_seq, impl.last_hash, {}};
+  results.assign(requests.size(), AppendResult{});
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const RecordFields& fields = requests[i].fields;
+    std::string key = idempotency_key(fields.source, fields.id);
+    if (auto earlier = state.accepted_keys.find(key); earlier != state.accepted_keys.end()) {
+      const RecordFields& original = requests[earlier->second].fields;
+      results[i] = judge_repeat(original.canonical, fields.canonical, results[earlier->second].seq,
+                                original.route, original.rule, original.rules_version);
+      continue;
+    }
+    int rc = 0;
+    if (auto repeat = find_committed(impl, txn.get(), key, fields, rc)) {
+      results[i] = std::move(*repeat);
+      continue;
+    }
+    if (rc == 0) rc = put_new(impl, txn.get(), key, fields, state);
+    if (rc == MDB_MAP_FULL) return Attempt::map_full;
+    if (rc != 0) {
+      error = lmdb::error("write record", rc);
+      return Attempt::failed;
+    }
+    results[i] = AppendResult{AppendStatus::accepted, state.next_seq - 1, std::string(fields.route),
+                              std::string(fields.rule), fields.rules_version};
+    state.accepted_keys.emplace(std::move(key), i);
+  }
+  if (rules_change != nullptr) {
+    int rc = put_rules_change(impl, txn.get(), *rules_change, state);
+    if (rc == MDB_MAP_FULL) return Attempt::map_full;
+    if (rc != 0) {
+      error = lmdb::error("write rules version " + std::to_string(rules_change->version), rc);
+      return Attempt::failed;
+    }
+  }
+  int rc = txn.commit();
+  if (rc == MDB_MAP_FULL) return Attempt::map_full;
+  if (rc != 0) {
+    error = lmdb::error("commit", rc);
+    return Attempt::failed;
+  }
+  impl.next_seq = state.next_seq;
+  impl.last_hash = state.last_hash;
+  return Attempt::committed;
+}
+
+// Doubles the map, up to the configured maximum; false when it is already there.
+bool grow_map(Journal::Impl& impl) {
+  if (impl.map_size_bytes >= impl.options.map_size_bytes_max) return false;
+  std::uint64_t grown = std::min(impl.map_size_bytes * 2, impl.options.map_size_bytes_max);
+  std::unique_lock lock(impl.resize_mutex);
+  if (mdb_env_set_mapsize(impl.env, grown) != 0) return false;
+  impl.map_size_bytes = grown;
+  return true;
+}
+
+}  // namespace
+
+Status Journal::append_batch(std::span<const AppendRequest> requests,
+                             std::vector<AppendResult>& results, RuleSetRecord* rules_change) {
+  COEXIST_ASSERT(!impl_->options.read_only);
+  if (Status failed = failure(); !failed.is_ok()) return failed;
+  for (;;) {
+    Status error;
+    switch (attempt_batch(*impl_, requests, results, rules_change, error)) {
+      case Attempt::committed:
+        return Status::ok();
+      case Attempt::map_full:
+        // Nothing of the batch was written (the transaction aborted); grow and try again.
+        results.clear();
+        if (!grow_map(*impl_)) {
+          return Status::error(Status::Code::journal_full,
+                               "journal reached map_size_mb_max (" +
+                                   std::to_string(impl_->options.map_size_bytes_max >> 20) +
+                                   " MiB)");
+        }
+        continue;
+      case Attempt::failed: {
+        results.clear();
+        std::lock_guard lock(impl_->failure_mutex);
+        impl_->failure = Status::error(Status::Code::unavailable,
+                                       "journal write failed, refusing further writes: " +
+                                           error.message());
+        return impl_->failure;
+      }
+    }
+  }
+}
+
+}  // namespace coexist::journal

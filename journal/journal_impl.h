@@ -1,0 +1,43 @@
+#pragma once
+
+// Journal's private state, shared by journal.cc (open, append) and journal_read.cc (queries).
+
+#include <lmdb.h>
+
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+
+#include "journal/journal.h"
+
+namespace coexist::journal {
+
+struct Journal::Impl {
+  OpenOptions options;
+  MDB_env* env = nullptr;
+  MDB_dbi transactions = 0;
+  MDB_dbi idempotency = 0;
+  MDB_dbi meta = 0;
+  MDB_dbi rules = 0;
+  std::uint64_t map_size_bytes = 0;
+
+  // Writer state: valid after open, advanced only by a committed append.
+  std::uint64_t next_seq = 1;
+  Hash last_hash{};
+  Status failure;                 // sticky; ok until a commit fails
+  mutable std::mutex failure_mutex;  // failure() is read from other threads
+  std::string record_buffer;
+
+  // mdb_env_set_mapsize needs no live transaction in this process: readers hold it shared,
+  // growing the map holds it exclusively.
+  mutable std::shared_mutex resize_mutex;
+
+  ~Impl() {
+    if (env != nullptr) mdb_env_close(env);
+  }
+
+  // Begins a read-only transaction, adopting a map grown by another process.
+  [[nodiscard]] int begin_read(MDB_txn** txn) const;
+};
+
+}  // namespace coexist::journal

@@ -1,0 +1,47 @@
+#pragma once
+
+// The rules history: every rule set ever applied, numbered 1, 2, … in the journal's "rules"
+// sub-database, committed in the same durable write transaction as a batch of transactions so
+// that the switch falls exactly between two group commits.
+//
+//   sub-database "rules":  key = version:u32   value = rules_record
+//   rules_record := format:u8(=1) applied_at_us:i64 effective_at_us:i64 activated_after_seq:u64
+//                   copied_from:u32 str(applied_by) str(reason) sha256:byte[32]
+//                   canonical_len:u32 canonical:byte[canonical_len]
+//
+// `canonical` is the rule set's canonical JSON and sha256 its SHA-256. `activated_after_seq` is
+// the last transaction seq committed before the version was recorded: every transaction with a
+// higher seq was decided by this version or a later one (unless effective_at is in the future).
+// `copied_from` is the version a rollback copied, else 0.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "journal/format.h"
+
+namespace coexist::journal {
+
+inline constexpr std::uint8_t kRulesRecordVersion = 1;
+
+struct RuleSetRecord {
+  std::uint32_t version = 0;
+  std::int64_t applied_at_us = 0;
+  std::int64_t effective_at_us = 0;  // == applied_at_us when effective immediately
+  std::uint64_t activated_after_seq = 0;
+  std::uint32_t copied_from = 0;
+  std::string applied_by;
+  std::string reason;
+  Hash sha256{};
+  std::string canonical;
+};
+
+void encode_rules_record(const RuleSetRecord& record, std::string& out);
+[[nodiscard]] std::optional<RuleSetRecord> decode_rules_record(std::uint32_t version,
+                                                               std::string_view bytes);
+[[nodiscard]] std::string rules_key(std::uint32_t version);
+
+[[nodiscard]] Hash sha256(std::string_view bytes);
+
+}  // namespace coexist::journal

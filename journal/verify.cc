@@ -1,0 +1,128 @@
+#include "journal/verify.h"
+
+#include "model/canonical_json.h"
+#include "model/transaction_parser.h"
+
+namespace coexist::journal {
+namespace {
+
+// Why this record's canonical JSON disagrees with the record, or empty when it agrees.
+std::string check_content(TransactionParser& parser, const RecordView& record) {
+  ParsedItem item = parser.parse_transaction(record.canonical);
+  if (!item.transaction) {
+    return "canonical transaction is invalid: " + item.rejection.path + ": " +
+           item.rejection.message;
+  }
+  const Transaction& transaction = *item.transaction;
+  if (canonical_json(transaction) != record.canonical) return "transaction JSON is not canonical";
+  if (transaction.source != record.source || transaction.id != record.id ||
+      transaction.entity != record.entity || transaction.type != record.type ||
+      transaction.posting_date != record.posting_date ||
+      transaction.currency != record.currency || transaction.debit_total != record.debit_total ||
+      transaction.minor_units != record.minor_units) {
+    return "record fields disagree with its transaction";
+  }
+  return {};
+}
+
+void fail(VerifyReport& report, std::uint64_t seq, std::string problem) {
+  report.ok = false;
+  report.first_bad_seq = seq;
+  report.problem = std::move(problem);
+}
+
+// Rules history: versions 1, 2, … without gaps, each canonical text matching its SHA-256.
+std::string check_rules_history(const std::vector<RuleSetRecord>& versions) {
+  for (std::size_t i = 0; i < versions.size(); ++i) {
+    const RuleSetRecord& version = versions[i];
+    if (version.version != i + 1) return "rules version " + std::to_string(i + 1) + " is missing";
+    if (sha256(version.canonical) != version.sha256) {
+      return "rules version " + std::to_string(version.version) + " does not match its sha256";
+    }
+  }
+  return {};
+}
+
+// The record's rules_version existed when it was committed, and no version that was already in
+// force immediately had been skipped.
+std::string check_routing_version(const std::vector<RuleSetRecord>& versions,
+                                  const RecordView& record) {
+  if (record.rules_version > versions.size()) {
+    return "routed by rules version " + std::to_string(record.rules_version) +
+           ", which was never applied";
+  }
+  if (record.rules_version > 0 &&
+      record.seq <= versions[record.rules_version - 1].activated_after_seq) {
+    return "routed by rules version " + std::to_string(record.rules_version) +
+           ", applied only after this record";
+  }
+  for (std::size_t i = record.rules_version; i < versions.size(); ++i) {
+    const RuleSetRecord& later = versions[i];
+    bool immediate = later.effective_at_us <= later.applied_at_us;
+    if (immediate && record.seq > later.activated_after_seq) {
+      return "routed by rules version " + std::to_string(record.rules_version) +
+             " although version " + std::to_string(later.version) + " was already in force";
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<VerifyReport> verify(const Journal& journal, const std::optional<Head>& digest) {
+  VerifyReport report;
+  auto versions = journal.rule_sets();
+  if (!versions.is_ok()) return versions.status();
+  if (std::string problem = check_rules_history(versions.value()); !problem.empty()) {
+    fail(report, 0, std::move(problem));
+    return report;
+  }
+  TransactionParser parser;
+  Hash previous{};
+  std::uint64_t expected_seq = 1;
+  Status scan = journal.for_each(SeqRange{}, [&](const RecordView& record) {
+    if (record.seq != expected_seq) {
+      fail(report, expected_seq, "record " + std::to_string(expected_seq) + " is missing");
+      return false;
+    }
+    if (chain_hash(previous, record.seq, record.version, record.body) != record.hash) {
+      fail(report, record.seq, "hash mismatch: the record or an earlier one was altered");
+      return false;
+    }
+    if (std::string problem = check_content(parser, record); !problem.empty()) {
+      fail(report, record.seq, std::move(problem));
+      return false;
+    }
+    if (std::string problem = check_routing_version(versions.value(), record); !problem.empty()) {
+      fail(report, record.seq, std::move(problem));
+      return false;
+    }
+    if (digest && record.seq == digest->seq && record.hash != digest->hash) {
+      fail(report, record.seq, "hash differs from the digest: history was rewritten");
+      return false;
+    }
+    previous = record.hash;
+    report.head = Head{record.seq, record.hash};
+    ++report.records;
+    ++expected_seq;
+    return true;
+  });
+  if (!scan.is_ok()) {
+    if (scan.code() != Status::Code::corruption) return scan;
+    fail(report, expected_seq, scan.message());
+  }
+  if (report.ok && digest && digest->seq > report.head.seq) {
+    fail(report, 0,
+         "journal ends at seq " + std::to_string(report.head.seq) + " but the digest names seq " +
+             std::to_string(digest->seq) + ": records were removed");
+  }
+  if (report.ok) {
+    std::uint64_t bad_seq = 0;
+    std::string problem;
+    if (Status status = journal.check_index(bad_seq, problem); !status.is_ok()) return status;
+    if (!problem.empty()) fail(report, bad_seq, std::move(problem));
+  }
+  return report;
+}
+
+}  // namespace coexist::journal

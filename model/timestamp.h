@@ -1,0 +1,18 @@
+#pragma once
+
+// RFC 3339 UTC timestamps, as the journal export, the admin protocol and the CLI write them.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace coexist {
+
+// "2026-11-25T10:00:00.123456Z" (always microseconds, always Z).
+[[nodiscard]] std::string format_rfc3339_utc(std::int64_t unix_us);
+
+// Parses "2026-11-25" (midnight UTC) or "2026-11-25T10:00:00Z" with an optional fraction of up to
+// six digits. Only UTC ('Z') is accepted: offsets would make scripts ambiguous across DST.
+[[nodiscard]] std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text);
+
+}  // namespace coexist

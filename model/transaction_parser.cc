@@ -1,0 +1,164 @@
+#include "model/transaction_parser.h"
+
+#include <simdjson.h>
+
+#include "model/assert.h"
+#include "model/limits.h"
+#include "model/transaction_reader.h"
+
+// Frame-level checks, in order; any failure refuses the whole frame:
+//   1. size > kRequestBytesMax: too_large (before parsing, so a huge frame costs nothing);
+//   2. simdjson parse: invalid UTF-8 -> malformed_json; nesting deeper than kJsonDepthMax ->
+//      too_large; any other syntax error -> malformed_json with simdjson's message;
+//   3. the root: an object is one transaction; an array must hold 1..kRequestTransactionsMax
+//      elements, each judged alone by read_transaction(); anything else is malformed_json.
+
+namespace coexist {
+namespace {
+
+using simdjson::SUCCESS;
+
+// Buffers start small and grow (once) to the largest frame seen, at most kRequestBytesMax.
+constexpr std::size_t kInitialCapacity = std::size_t{64} * 1024;
+
+Rejection frame_rejection(RejectionCode code, std::string message) {
+  return Rejection{code, "", std::move(message)};
+}
+
+// Whether some value of `frame` sits more than `depth_max` levels deep, counted as simdjson
+// counts (a container's contents are one level below it). Used only after a failed parse:
+// simdjson stops at the first syntax error, and a truncated depth bomb ("[[[[..." never
+// closed) must still be called too deep rather than malformed.
+bool nesting_exceeds(std::string_view frame, std::size_t depth_max) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < frame.size(); ++i) {
+    const char c = frame[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    switch (c) {
+      case '[':
+      case '{':
+        if (++depth > depth_max) return true;
+        break;
+      case ']':
+      case '}':
+        if (depth > 0) --depth;
+        break;
+      case ' ':
+      case '\t':
+      case '\n':
+      case '\r':
+      case ',':
+      case ':':
+        break;
+      default:  // the start or middle of a string, number or literal
+        if (depth + 1 > depth_max) return true;
+        in_string = c == '"';
+        break;
+    }
+  }
+  return false;
+}
+
+Rejection parse_error_rejection(simdjson::error_code error, std::string_view frame) {
+  if (error == simdjson::UTF8_ERROR) {
+    return frame_rejection(RejectionCode::malformed_json, "invalid UTF-8");
+  }
+  if (error == simdjson::DEPTH_ERROR || nesting_exceeds(frame, limits::kJsonDepthMax)) {
+    return frame_rejection(
+        RejectionCode::too_large,
+        "JSON nesting deeper than " + std::to_string(limits::kJsonDepthMax) + " levels");
+  }
+  return frame_rejection(RejectionCode::malformed_json, simdjson::error_message(error));
+}
+
+}  // namespace
+
+struct TransactionParser::Impl {
+  simdjson::dom::parser parser{limits::kRequestBytesMax};
+  simdjson::dom::element root;
+
+  // Parses `frame` into `root`, or says why the whole frame is refused.
+  std::optional<Rejection> parse_frame(std::string_view frame) {
+    if (frame.size() > limits::kRequestBytesMax) {
+      return frame_rejection(RejectionCode::too_large,
+                             "request is " + std::to_string(frame.size()) +
+                                 " bytes, the limit is " +
+                                 std::to_string(limits::kRequestBytesMax));
+    }
+    // realloc_if_needed = true: simdjson copies the frame into its own padded buffer, reused
+    // from frame to frame, because a ZeroMQ message has no readable padding after it.
+    // An empty view may carry a null pointer, which simdjson would hand to memcpy.
+    const char* data = frame.empty() ? "" : frame.data();
+    const simdjson::error_code error = parser.parse(data, frame.size(), true).get(root);
+    if (error != SUCCESS) return parse_error_rejection(error, frame);
+    return std::nullopt;
+  }
+};
+
+TransactionParser::TransactionParser() : impl_(std::make_unique<Impl>()) {
+  // max_depth is fixed here; simdjson keeps it when the buffers later grow. Failing is running
+  // out of memory at startup, which no caller could handle better than by stopping.
+  const simdjson::error_code error =
+      impl_->parser.allocate(kInitialCapacity, limits::kJsonDepthMax);
+  COEXIST_ASSERT(error == SUCCESS);
+}
+
+TransactionParser::~TransactionParser() = default;
+
+ParsedRequest TransactionParser::parse_request(std::string_view frame) {
+  ParsedRequest request;
+  if (std::optional<Rejection> rejection = impl_->parse_frame(frame)) {
+    request.request_rejection = std::move(*rejection);
+    return request;
+  }
+  const simdjson::dom::element& root = impl_->root;
+  simdjson::dom::array array;
+  if (root.get_array().get(array) == SUCCESS) {
+    request.is_array = true;
+    const std::size_t count = array.size();
+    if (count == 0) {
+      request.request_rejection = frame_rejection(RejectionCode::schema, "empty array");
+    } else if (count > limits::kRequestTransactionsMax) {
+      request.request_rejection = frame_rejection(
+          RejectionCode::too_large, "more than " + std::to_string(limits::kRequestTransactionsMax) +
+                                        " transactions in one request");
+    } else {
+      request.items.reserve(count);
+      for (const simdjson::dom::element element : array) {
+        detail::read_transaction(element, request.items.emplace_back());
+      }
+    }
+  } else if (root.is_object()) {
+    detail::read_transaction(root, request.items.emplace_back());
+  } else {
+    request.request_rejection = frame_rejection(
+        RejectionCode::malformed_json, "expected a transaction object or an array of them");
+  }
+  return request;
+}
+
+ParsedItem TransactionParser::parse_transaction(std::string_view json) {
+  ParsedItem item;
+  if (std::optional<Rejection> rejection = impl_->parse_frame(json)) {
+    item.rejection = std::move(*rejection);
+  } else if (impl_->root.is_array()) {
+    item.rejection =
+        frame_rejection(RejectionCode::schema, "expected a transaction object, not an array");
+  } else if (!impl_->root.is_object()) {
+    item.rejection =
+        frame_rejection(RejectionCode::malformed_json, "expected a transaction object");
+  } else {
+    detail::read_transaction(impl_->root, item);
+  }
+  return item;
+}
+
+}  // namespace coexist

@@ -1,0 +1,53 @@
+#pragma once
+
+// Parses ingest request frames into validated Transactions, on the hot path (simdjson DOM).
+// A frame holds one transaction object or a JSON array of them; each array element is judged
+// alone. Not thread-safe: one parser per thread (it reuses its buffers between frames).
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/rejection.h"
+#include "model/transaction.h"
+
+namespace coexist {
+
+// One element of a request: a valid transaction, or why it was rejected. `id` and `source` are
+// copied from the element when they are strings (so a rejection ack can name them), else empty.
+struct ParsedItem {
+  std::optional<Transaction> transaction;
+  Rejection rejection;  // meaningful only when !transaction
+  std::string id;
+  std::string source;
+};
+
+struct ParsedRequest {
+  // Set when the frame as a whole is refused (malformed JSON, invalid UTF-8, over the size,
+  // depth or element-count limit, neither object nor array): then `items` is empty.
+  std::optional<Rejection> request_rejection;
+  bool is_array = false;  // the reply mirrors the request: an array of acks, or one ack
+  std::vector<ParsedItem> items;
+};
+
+class TransactionParser {
+ public:
+  TransactionParser();
+  ~TransactionParser();
+  TransactionParser(const TransactionParser&) = delete;
+  TransactionParser& operator=(const TransactionParser&) = delete;
+
+  // Never throws; every problem becomes a Rejection with code, path and message.
+  [[nodiscard]] ParsedRequest parse_request(std::string_view frame);
+
+  // Parses exactly one transaction object (CLI, tests): an array is a `schema` rejection.
+  [[nodiscard]] ParsedItem parse_transaction(std::string_view json);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace coexist

@@ -1,0 +1,65 @@
+#include "router/commit_worker.h"
+
+#include <spdlog/spdlog.h>
+
+namespace coexist::router {
+
+CommitWorker::CommitWorker(zmq::context_t& context, std::string done_endpoint,
+                           journal::Journal& journal, Metrics& metrics, const Clock& clock)
+    : context_(context),
+      done_endpoint_(std::move(done_endpoint)),
+      journal_(journal),
+      metrics_(metrics),
+      clock_(clock),
+      thread_([this] { loop(); }) {}
+
+CommitWorker::~CommitWorker() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void CommitWorker::submit(Batch* batch) {
+  {
+    std::lock_guard lock(mutex_);
+    COEXIST_ASSERT(next_ == nullptr);
+    next_ = batch;
+  }
+  wake_.notify_one();
+}
+
+void CommitWorker::loop() {
+  zmq::socket_t done(context_, zmq::socket_type::pair);
+  done.set(zmq::sockopt::linger, 0);
+  done.connect(done_endpoint_);
+  for (;;) {
+    Batch* batch = nullptr;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return next_ != nullptr || stopping_; });
+      if (next_ == nullptr) return;  // stopping with nothing in hand
+      batch = next_;
+      next_ = nullptr;
+    }
+    if (!batch->appends.empty() || batch->rules_change) {
+      std::int64_t started_ns = clock_.steady_ns();
+      journal::RuleSetRecord* rules_change =
+          batch->rules_change ? &batch->rules_change->record : nullptr;
+      batch->status = journal_.append_batch(batch->appends, batch->results, rules_change);
+      metrics_.commit_seconds.observe_ns(clock_.steady_ns() - started_ns);
+      if (batch->status.is_ok()) {
+        metrics_.commits_total.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        spdlog::error("journal append of {} transactions failed: {}", batch->appends.size(),
+                      batch->status.to_string());
+      }
+    }
+    // Blocking send of one empty frame: the network thread always drains this socket.
+    (void)done.send(zmq::message_t(), zmq::send_flags::none);
+  }
+}
+
+}  // namespace coexist::router

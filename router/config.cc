@@ -1,0 +1,297 @@
+#include "router/config.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace coexist::router {
+namespace {
+
+using nlohmann::json;
+
+// Collects the first problem and reads fields with their limits; once a problem is recorded,
+// every later read is a no-op so the first error is the one reported.
+class FieldReader {
+ public:
+  [[nodiscard]] bool failed() const { return !error_.empty(); }
+  [[nodiscard]] const std::string& error() const { return error_; }
+
+  void fail(const std::string& path, const std::string& message) {
+    if (error_.empty()) error_ = path + ": " + message;
+  }
+
+  // Checks `value` is an object whose keys are all in `allowed`.
+  bool object(const json& value, const std::string& path, const std::set<std::string>& allowed) {
+    if (failed()) return false;
+    if (!value.is_object()) {
+      fail(path.empty() ? "configuration" : path, "must be an object");
+      return false;
+    }
+    for (const auto& [key, item] : value.items()) {
+      if (!allowed.contains(key)) fail(join(path, key), "unknown key");
+    }
+    return !failed();
+  }
+
+  void unsigned_field(const json& parent, const std::string& path, const std::string& key,
+                      std::uint64_t minimum, std::uint64_t maximum, std::uint64_t& out) {
+    if (failed() || !parent.contains(key)) return;
+    const json& value = parent.at(key);
+    std::string field = join(path, key);
+    if (!value.is_number_integer()) return fail(field, "must be an integer");
+    if (value.is_number_unsigned() ? false : value.get<std::int64_t>() < 0) {
+      return fail(field, std::to_string(value.get<std::int64_t>()) + " is below the minimum " +
+                             std::to_string(minimum));
+    }
+    auto number = value.get<std::uint64_t>();
+    if (number < minimum) {
+      return fail(field, std::to_string(number) + " is below the minimum " + std::to_string(minimum));
+    }
+    if (number > maximum) {
+      return fail(field, std::to_string(number) + " is above the maximum " + std::to_string(maximum));
+    }
+    out = number;
+  }
+
+  template <typename Narrow>
+  void narrow_field(const json& parent, const std::string& path, const std::string& key,
+                    std::uint64_t minimum, std::uint64_t maximum, Narrow& out) {
+    std::uint64_t wide = out;
+    unsigned_field(parent, path, key, minimum, maximum, wide);
+    out = static_cast<Narrow>(wide);
+  }
+
+  void string_field(const json& parent, const std::string& path, const std::string& key,
+                    bool required, std::string& out) {
+    if (failed()) return;
+    std::string field = join(path, key);
+    if (!parent.contains(key)) {
+      if (required) fail(field, "missing required key");
+      return;
+    }
+    if (!parent.at(key).is_string()) return fail(field, "must be a string");
+    out = parent.at(key).get<std::string>();
+  }
+
+  void choice_field(const json& parent, const std::string& path, const std::string& key,
+                    const std::set<std::string>& choices, std::string& out) {
+    std::string value = out;
+    string_field(parent, path, key, false, value);
+    if (failed()) return;
+    if (!choices.contains(value)) {
+      std::string listed;
+      for (const auto& choice : choices) listed += (listed.empty() ? "" : ", ") + choice;
+      return fail(join(path, key), "\"" + value + "\" is not one of " + listed);
+    }
+    out = value;
+  }
+
+  static std::string join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+ private:
+  std::string error_;
+};
+
+std::filesystem::path resolve(const std::filesystem::path& base, const std::string& text) {
+  std::filesystem::path path(text);
+  return path.is_absolute() ? path : (base / path).lexically_normal();
+}
+
+void read_journal(FieldReader& reader, const json& root, const std::filesystem::path& base,
+                  JournalConfig& out) {
+  if (!root.contains("journal")) return;
+  const json& section = root.at("journal");
+  if (!reader.object(section, "journal", {"path", "map_size_mb_initial", "map_size_mb_max"})) return;
+  std::string path = out.path.string();
+  reader.string_field(section, "journal", "path", false, path);
+  if (!reader.failed() && path.empty()) reader.fail("journal.path", "must not be empty");
+  out.path = resolve(base, path);
+  reader.unsigned_field(section, "journal", "map_size_mb_max", 16, 16ULL << 20, out.map_size_mb_max);
+  reader.unsigned_field(section, "journal", "map_size_mb_initial", 1, out.map_size_mb_max,
+                        out.map_size_mb_initial);
+}
+
+void read_listen(FieldReader& reader, const json& root, ListenConfig& out) {
+  if (!root.contains("listen")) return;
+  const json& section = root.at("listen");
+  if (!reader.object(section, "listen", {"ingest", "admin", "http"})) return;
+  reader.string_field(section, "listen", "ingest", false, out.ingest);
+  reader.string_field(section, "listen", "admin", false, out.admin);
+  reader.string_field(section, "listen", "http", false, out.http);
+  for (const auto& [key, endpoint] : {std::pair{"ingest", out.ingest}, {"admin", out.admin}}) {
+    if (!reader.failed() && endpoint.find("://") == std::string::npos) {
+      reader.fail(std::string("listen.") + key, "\"" + endpoint + "\" is not a ZeroMQ endpoint");
+    }
+  }
+  if (!reader.failed() && !out.http.empty() && out.http.rfind(':') == std::string::npos) {
+    reader.fail("listen.http", "\"" + out.http + "\" must be host:port (or empty to disable)");
+  }
+}
+
+// Per adapter: the keys it takes, those it requires and the ones holding file paths.
+struct AdapterShape {
+  std::set<std::string> keys;
+  std::set<std::string> required;
+  std::set<std::string> paths;
+};
+
+const std::map<std::string, AdapterShape>& adapter_shapes() {
+  static const std::map<std::string, AdapterShape> kShapes = {
+      {"file", {{"adapter", "path", "format", "mapping"}, {"path", "format"}, {"path", "mapping"}}},
+      {"zmq", {{"adapter", "endpoint", "timeout_ms", "mapping"}, {"endpoint"}, {"mapping"}}},
+      {"http",
+       {{"adapter", "profile", "url", "journal_file", "timeout_ms", "mapping"},
+        {"profile", "url"},
+        {"journal_file", "mapping"}}},
+      {"pg_interface", {{"adapter", "conninfo", "table", "mapping"}, {"conninfo"}, {"mapping"}}},
+  };
+  return kShapes;
+}
+
+void read_target(FieldReader& reader, const std::string& name, const json& value,
+                 const std::filesystem::path& base, TargetConfig& out) {
+  std::string path = "targets." + name;
+  if (!value.is_object()) return reader.fail(path, "must be an object");
+  reader.string_field(value, path, "adapter", true, out.adapter);
+  if (reader.failed()) return;
+  auto shape = adapter_shapes().find(out.adapter);
+  if (shape == adapter_shapes().end()) {
+    return reader.fail(path + ".adapter",
+                       "\"" + out.adapter + "\" is not one of file, http, pg_interface, zmq");
+  }
+  if (!reader.object(value, path, shape->second.keys)) return;
+  out.settings = value;
+  for (const auto& key : shape->second.keys) {
+    if (key == "timeout_ms") continue;
+    std::string text;
+    reader.string_field(value, path, key, shape->second.required.contains(key), text);
+    if (!reader.failed() && value.contains(key) && text.empty()) {
+      reader.fail(path + "." + key, "must not be empty");
+    }
+    if (!reader.failed() && shape->second.paths.contains(key) && value.contains(key)) {
+      out.settings[key] = resolve(base, text).string();
+    }
+  }
+  std::uint64_t timeout_ms = 5000;
+  reader.unsigned_field(value, path, "timeout_ms", 10, 600000, timeout_ms);
+  if (shape->second.keys.contains("timeout_ms")) out.settings["timeout_ms"] = timeout_ms;
+  if (out.adapter == "file") {
+    std::string format;
+    reader.choice_field(value, path, "format", {"jsonl", "csv", "hledger"}, format);
+  }
+}
+
+void read_delivery(FieldReader& reader, const json& root, DeliveryConfig& out) {
+  if (!root.contains("delivery")) return;
+  const json& section = root.at("delivery");
+  if (!reader.object(section, "delivery", {"attempts_max", "backoff_ms_base", "backoff_ms_max"})) {
+    return;
+  }
+  reader.narrow_field(section, "delivery", "attempts_max", 1, 1000, out.attempts_max);
+  reader.narrow_field(section, "delivery", "backoff_ms_base", 1, 600000, out.backoff_ms_base);
+  reader.narrow_field(section, "delivery", "backoff_ms_max", out.backoff_ms_base, 86400000,
+                      out.backoff_ms_max);
+}
+
+void read_sections(FieldReader& reader, const json& root, const std::filesystem::path& base,
+                   Config& config) {
+  if (!reader.object(root, "",
+                     {"journal", "listen", "rules", "targets", "delivery", "ingest", "log"})) {
+    return;
+  }
+  read_journal(reader, root, base, config.journal);
+  read_listen(reader, root, config.listen);
+  std::string rules;
+  reader.string_field(root, "", "rules", false, rules);
+  if (!rules.empty()) config.rules = resolve(base, rules);
+  if (root.contains("targets") && !reader.failed()) {
+    if (!root.at("targets").is_object()) {
+      reader.fail("targets", "must be an object of target name -> target");
+    } else {
+      for (const auto& [name, value] : root.at("targets").items()) {
+        read_target(reader, name, value, base, config.targets[name]);
+      }
+    }
+  }
+  read_delivery(reader, root, config.delivery);
+  if (root.contains("ingest") &&
+      reader.object(root.at("ingest"), "ingest", {"batch_transactions_max"})) {
+    reader.narrow_field(root.at("ingest"), "ingest", "batch_transactions_max", 1, 1000000,
+                        config.ingest.batch_transactions_max);
+  }
+  if (root.contains("log") && reader.object(root.at("log"), "log", {"level"})) {
+    reader.choice_field(root.at("log"), "log", "level", {"trace", "debug", "info", "warn", "error"},
+                        config.log.level);
+  }
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view json_text, const std::filesystem::path& base) {
+  json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (root.is_discarded()) {
+    return Status::error(Status::Code::invalid_argument, "configuration is not valid JSON");
+  }
+  Config config;
+  config.journal.path = resolve(base, "data/journal");
+  FieldReader reader;
+  read_sections(reader, root, base, config);
+  if (reader.failed()) return Status::error(Status::Code::invalid_argument, reader.error());
+  return config;
+}
+
+Result<Config> load_config(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return Status::error(Status::Code::invalid_argument, "cannot read " + file.string());
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  auto base = std::filesystem::absolute(file).parent_path();
+  auto config = parse_config(text.str(), base);
+  if (!config.is_ok()) {
+    return Status::error(Status::Code::invalid_argument,
+                         file.string() + ": " + config.status().message());
+  }
+  return config;
+}
+
+std::string_view quickstart_config_json() {
+  return R"({
+  "journal": {"path": "coexist-data/journal", "map_size_mb_max": 65536},
+  "listen": {"ingest": "tcp://127.0.0.1:5570", "admin": "tcp://127.0.0.1:5571",
+             "http": "127.0.0.1:9470"},
+  "targets": {
+    "legacy": {"adapter": "file", "path": "coexist-data/legacy.jsonl", "format": "jsonl"},
+    "new": {"adapter": "file", "path": "coexist-data/new.jsonl", "format": "jsonl"}
+  }
+})";
+}
+
+std::string_view quickstart_rules_json() {
+  return R"RULES({
+  "default": "legacy",
+  "rules": [
+    {"name": "payments stay on legacy until Q1", "when": {"type": "payment"}, "route": "legacy"},
+    {"name": "US cut over", "when": {"entity": ["US01", "US02"]}, "route": "new"},
+    {"name": "DE01 dual run", "when": {"entity": "DE01", "posting_date": {"from": "2026-11-01"}},
+     "route": "both"},
+    {"name": "JP entities held until their chart of accounts is mapped", "when": {"entity": "JP*"},
+     "route": "hold"}
+  ]
+}
+)RULES";
+}
+
+Config quickstart_config(const std::filesystem::path& working_directory) {
+  auto config = parse_config(quickstart_config_json(), working_directory);
+  COEXIST_ASSERT(config.is_ok());  // embedded, covered by a unit test
+  Config result = std::move(config).value();
+  result.quickstart = true;
+  result.rules_text = quickstart_rules_json();
+  return result;
+}
+
+}  // namespace coexist::router

@@ -1,0 +1,50 @@
+#include "router/http_endpoint.h"
+
+#include <httplib.h>
+
+namespace coexist::router {
+
+HttpEndpoint::HttpEndpoint(const Metrics& metrics, std::function<bool()> ready,
+                           std::function<nlohmann::json()> status)
+    : metrics_(metrics), ready_(std::move(ready)), status_(std::move(status)) {}
+
+HttpEndpoint::~HttpEndpoint() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+Status HttpEndpoint::start(const std::string& host_port) {
+  auto colon = host_port.rfind(':');
+  std::string host = host_port.substr(0, colon);
+  int port = 0;
+  try {
+    port = std::stoi(host_port.substr(colon + 1));
+  } catch (const std::exception&) {
+    return Status::error(Status::Code::invalid_argument,
+                         "listen.http: \"" + host_port + "\" has no valid port");
+  }
+  server_ = std::make_unique<httplib::Server>();
+  server_->Get("/livez", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content("ok\n", "text/plain");
+  });
+  server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& response) {
+    bool ready = ready_();
+    response.status = ready ? 200 : 503;
+    response.set_content(ready ? "ready\n" : "not ready\n", "text/plain");
+  });
+  server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
+    response.set_content(metrics_.prometheus_text(), "text/plain; version=0.0.4");
+  });
+  server_->Get("/api/status", [this](const httplib::Request&, httplib::Response& response) {
+    response.set_content(status_().dump() + "\n", "application/json");
+  });
+  int bound_port = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  if (bound_port < 0) {
+    return Status::error(Status::Code::invalid_argument, "listen.http: cannot bind " + host_port);
+  }
+  address_ = host + ":" + std::to_string(bound_port);
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  return Status::ok();
+}
+
+}  // namespace coexist::router

@@ -1,0 +1,235 @@
+#include "router/ingest_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include "model/canonical_json.h"
+#include "model/limits.h"
+#include "router/ack_writer.h"
+
+namespace coexist::router {
+namespace {
+
+constexpr std::size_t kRequestsPerBatchMax = 65536;
+constexpr int kReceiveHighWaterMark = 1000;      // queued requests per client
+constexpr int kSendHighWaterMark = 100000;       // queued replies per client
+constexpr int kLingerOnCloseMs = 2000;           // let the last replies leave at shutdown
+constexpr std::chrono::milliseconds kPollInterval{50};  // how often `stop` is looked at
+
+Rejection request_rejection(RejectionCode code, std::string message) {
+  return Rejection{code, "", std::move(message)};
+}
+
+}  // namespace
+
+IngestServer::IngestServer(zmq::context_t& context, journal::Journal& journal,
+                           RulesState& rules_state, AdminService* admin, Metrics& metrics,
+                           const Clock& clock, IngestOptions options)
+    : context_(context),
+      journal_(journal),
+      rules_state_(rules_state),
+      admin_(admin),
+      metrics_(metrics),
+      clock_(clock),
+      options_(std::move(options)),
+      socket_(context, zmq::socket_type::router),
+      done_(context, zmq::socket_type::pair) {}
+
+IngestServer::~IngestServer() = default;
+
+Status IngestServer::bind() {
+  try {
+    socket_.set(zmq::sockopt::router_mandatory, 1);
+    socket_.set(zmq::sockopt::maxmsgsize, limits::kFrameBytesAbsoluteMax);
+    socket_.set(zmq::sockopt::rcvhwm, kReceiveHighWaterMark);
+    socket_.set(zmq::sockopt::sndhwm, kSendHighWaterMark);
+    socket_.set(zmq::sockopt::linger, kLingerOnCloseMs);
+    socket_.bind(options_.endpoint);
+    bound_endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
+    done_endpoint_ = "inproc://coexist-commit-done-" + std::to_string(reinterpret_cast<std::uintptr_t>(this));
+    done_.bind(done_endpoint_);
+  } catch (const zmq::error_t& error) {
+    return Status::error(Status::Code::invalid_argument,
+                         "listen.ingest: cannot bind " + options_.endpoint + ": " + error.what());
+  }
+  worker_ = std::make_unique<CommitWorker>(context_, done_endpoint_, journal_, metrics_, clock_);
+  return Status::ok();
+}
+
+bool IngestServer::building_full() const {
+  return building_->transaction_count() >= options_.batch_transactions_max ||
+         building_->requests.size() >= kRequestsPerBatchMax;
+}
+
+void IngestServer::run(const std::atomic<bool>& stop) {
+  COEXIST_ASSERT(worker_ != nullptr);
+  for (;;) {
+    bool stopping = stop.load(std::memory_order_relaxed);
+    if (stopping && committing_ == nullptr) {
+      if (building_->empty()) break;
+      start_commit();  // finish the batch in hand before leaving
+    }
+    bool receive = !stopping && !building_full();
+    // The admin socket is served while not stopping; a pending rules change waits for its batch.
+    bool administer = admin_ != nullptr && !stopping;
+    zmq::pollitem_t items[] = {
+        {done_.handle(), 0, ZMQ_POLLIN, 0},
+        {socket_.handle(), 0, static_cast<short>(receive ? ZMQ_POLLIN : 0), 0},
+        {administer ? admin_->socket().handle() : nullptr, 0,
+         static_cast<short>(administer ? ZMQ_POLLIN : 0), 0},
+    };
+    zmq::poll(items, administer ? 3 : 2, kPollInterval);
+    if ((items[0].revents & ZMQ_POLLIN) != 0) {
+      zmq::message_t signal;
+      (void)done_.recv(signal, zmq::recv_flags::none);
+      finish_commit();
+    }
+    if (receive && (items[1].revents & ZMQ_POLLIN) != 0) receive_available();
+    if (administer && (items[2].revents & ZMQ_POLLIN) != 0) admin_->receive_available(*this);
+    if (committing_ == nullptr && !building_->empty()) start_commit();
+  }
+  worker_.reset();
+}
+
+void IngestServer::receive_available() {
+  std::vector<zmq::message_t> frames;
+  while (!building_full()) {
+    frames.clear();
+    zmq::message_t frame;
+    if (!socket_.recv(frame, zmq::recv_flags::dontwait)) return;  // nothing more has arrived
+    frames.push_back(std::move(frame));
+    while (frames.back().more()) {
+      zmq::message_t next;
+      (void)socket_.recv(next, zmq::recv_flags::none);  // the rest of a multipart is already here
+      if (frames.size() < limits::kRequestFramesMax + 1) {
+        frames.push_back(std::move(next));
+      } else {
+        frames.back() = std::move(next);  // keep only `more()` bookkeeping for garbage frames
+      }
+    }
+    accept_request(frames);
+  }
+}
+
+// frames: [routing id] [empty delimiter, from REQ peers] payload…
+void IngestServer::accept_request(std::vector<zmq::message_t>& frames) {
+  metrics_.requests_total.fetch_add(1, std::memory_order_relaxed);
+  BatchRequest request;
+  request.received_at_us = clock_.now_us();
+  request.received_steady_ns = clock_.steady_ns();
+  std::size_t envelope_size = (frames.size() >= 2 && frames[1].size() == 0) ? 2 : 1;
+  for (std::size_t i = 0; i < envelope_size; ++i) request.envelope.push_back(std::move(frames[i]));
+  std::size_t payload_frames = frames.size() - envelope_size;
+  request.first_item = building_->items.size();
+  if (payload_frames != 1) {
+    request.request_rejection = request_rejection(
+        RejectionCode::malformed_json,
+        "a request is exactly one frame holding JSON; got " + std::to_string(payload_frames) +
+            (frames.size() > limits::kRequestFramesMax ? " or more" : ""));
+  } else {
+    const zmq::message_t& payload = frames[envelope_size];
+    ParsedRequest parsed =
+        parser_.parse_request(std::string_view(static_cast<const char*>(payload.data()), payload.size()));
+    if (parsed.request_rejection) {
+      request.request_rejection = std::move(parsed.request_rejection);
+    } else {
+      add_items(parsed, request);
+    }
+  }
+  if (request.request_rejection) {
+    metrics_.rejected_total.fetch_add(1, std::memory_order_relaxed);
+    spdlog::debug("request rejected: {}: {}", to_string(request.request_rejection->code),
+                  request.request_rejection->message);
+  }
+  building_->requests.push_back(std::move(request));
+}
+
+void IngestServer::add_items(ParsedRequest& parsed, BatchRequest& request) {
+  request.is_array = parsed.is_array;
+  request.item_count = parsed.items.size();
+  for (ParsedItem& parsed_item : parsed.items) {
+    BatchItem item;
+    item.id = std::move(parsed_item.id);
+    item.source = std::move(parsed_item.source);
+    if (!parsed_item.transaction) {
+      metrics_.rejected_total.fetch_add(1, std::memory_order_relaxed);
+      spdlog::debug("rejected source={} id={}: {} at '{}': {}", item.source, item.id,
+                    to_string(parsed_item.rejection.code), parsed_item.rejection.path,
+                    parsed_item.rejection.message);
+      item.rejection = std::move(parsed_item.rejection);
+    } else {
+      PendingAppend pending;
+      pending.transaction = std::move(*parsed_item.transaction);
+      append_canonical_json(pending.transaction, pending.canonical);
+      pending.decision = rules_state_.decide(pending.transaction, request.received_at_us);
+      pending.received_at_us = request.received_at_us;
+      item.append_index = building_->pending.size();
+      building_->pending.push_back(std::move(pending));
+    }
+    building_->items.push_back(std::move(item));
+  }
+}
+
+void IngestServer::start_commit() {
+  COEXIST_ASSERT(committing_ == nullptr && !building_->empty());
+  building_->seal();
+  committing_ = building_;
+  building_ = (committing_ == &batches_[0]) ? &batches_[1] : &batches_[0];
+  COEXIST_ASSERT(building_->empty());
+  if (committing_->rules_change) {
+    // From here on, transactions go into later batches, committed after this version's record.
+    const RulesChange& change = *committing_->rules_change;
+    rules_state_.add(change.record.version, change.record.effective_at_us, change.rule_set);
+  }
+  worker_->submit(committing_);
+}
+
+bool IngestServer::attach_rules_change(RulesChange change) {
+  if (building_->rules_change) return false;
+  building_->rules_change = std::move(change);
+  return true;
+}
+
+void IngestServer::finish_commit() {
+  COEXIST_ASSERT(committing_ != nullptr);
+  Batch& batch = *committing_;
+  for (const journal::AppendResult& result : batch.results) {
+    if (result.status == journal::AppendStatus::accepted) {
+      metrics_.accepted_total.fetch_add(1, std::memory_order_relaxed);
+      metrics_.journal_head_seq.store(result.seq, std::memory_order_relaxed);
+    } else if (result.status == journal::AppendStatus::duplicate) {
+      metrics_.duplicate_total.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      metrics_.rejected_total.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  if (!batch.status.is_ok()) {
+    metrics_.retryable_errors_total.fetch_add(batch.appends.size(), std::memory_order_relaxed);
+  }
+  for (BatchRequest& request : batch.requests) {
+    reply_buffer_.clear();
+    append_reply(batch, request, reply_buffer_);
+    send_reply(request, reply_buffer_);
+    metrics_.ack_seconds.observe_ns(clock_.steady_ns() - request.received_steady_ns);
+  }
+  if (batch.rules_change && admin_ != nullptr) admin_->rules_change_done(*batch.rules_change, batch.status);
+  batch.clear();
+  committing_ = nullptr;
+}
+
+void IngestServer::send_reply(BatchRequest& request, const std::string& reply) {
+  try {
+    for (zmq::message_t& frame : request.envelope) {
+      if (!socket_.send(frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+        metrics_.replies_dropped_total.fetch_add(1, std::memory_order_relaxed);
+        return;  // the client is not reading: its transactions stay journaled; resubmit → duplicate
+      }
+    }
+    (void)socket_.send(zmq::buffer(reply), zmq::send_flags::dontwait);
+  } catch (const zmq::error_t& error) {
+    // EHOSTUNREACH (ROUTER_MANDATORY): the client disconnected before its reply.
+    metrics_.replies_dropped_total.fetch_add(1, std::memory_order_relaxed);
+    spdlog::debug("reply dropped: {}", error.what());
+  }
+}
+
+}  // namespace coexist::router

@@ -1,0 +1,136 @@
+#include "router/router.h"
+
+#include <unistd.h>
+
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+#include <zmq.hpp>
+
+#include "journal/journal.h"
+#include "router/clock.h"
+#include "router/admin_service.h"
+#include "router/rules_state.h"
+#include "router/startup_rules.h"
+#include "router/http_endpoint.h"
+#include "router/ingest_server.h"
+#include "router/metrics.h"
+
+namespace coexist::router {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitConfig = 2;
+constexpr int kExitJournal = 4;
+
+Status write_ready_file(const std::filesystem::path& file, const nlohmann::json& content) {
+  std::filesystem::path temporary = file;
+  temporary += ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << content.dump() << "\n";
+    if (!out) return Status::error(Status::Code::io_error, "cannot write " + temporary.string());
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, file, error);  // atomic: readers never see half a file
+  if (error) return Status::error(Status::Code::io_error, "cannot write " + file.string());
+  return Status::ok();
+}
+
+journal::OpenOptions journal_options(const Config& config) {
+  journal::OpenOptions options;
+  options.path = config.journal.path;
+  options.map_size_bytes_initial = config.journal.map_size_mb_initial << 20;
+  options.map_size_bytes_max = config.journal.map_size_mb_max << 20;
+  return options;
+}
+
+}  // namespace
+
+int serve(const Config& config, const ServeOptions& options, std::atomic<bool>& stop) {
+  auto opened = journal::Journal::open(journal_options(config));
+  if (!opened.is_ok()) {
+    spdlog::error("cannot open journal {}: {}", config.journal.path.string(),
+                  opened.status().to_string());
+    return kExitJournal;
+  }
+  journal::Journal& journal = *opened.value();
+  auto head = journal.head();
+  if (!head.is_ok()) {
+    spdlog::error("cannot read journal head: {}", head.status().to_string());
+    return kExitJournal;
+  }
+
+  Metrics metrics;
+  metrics.journal_head_seq.store(head.value().seq);
+  SystemClock clock;
+  auto rules_state = RulesState::load(journal);
+  if (!rules_state.is_ok()) {
+    spdlog::error("cannot load the rules history: {}", rules_state.status().to_string());
+    return kExitJournal;
+  }
+  if (Status seeded = seed_rules(config, journal, *rules_state.value(), clock); !seeded.is_ok()) {
+    spdlog::error("{}", seeded.message());
+    return seeded.code() == Status::Code::invalid_argument ? kExitConfig : kExitJournal;
+  }
+  zmq::context_t context(1);
+  AdminService admin(context, journal, *rules_state.value(), clock, config.listen.admin);
+  IngestServer ingest(context, journal, *rules_state.value(), &admin, metrics, clock,
+                      IngestOptions{config.listen.ingest, config.ingest.batch_transactions_max});
+  for (Status bound : {ingest.bind(), admin.bind()}) {
+    if (!bound.is_ok()) {
+      spdlog::error("{}", bound.message());
+      return kExitConfig;
+    }
+  }
+  std::atomic<bool> serving{true};
+  auto ready = [&] { return serving.load() && journal.failure().is_ok(); };
+  auto status = [&] {
+    return nlohmann::json{{"ready", ready()},
+                          {"journal", {{"path", config.journal.path.string()},
+                                       {"head_seq", metrics.journal_head_seq.load()},
+                                       {"failure", journal.failure().is_ok()
+                                                       ? nlohmann::json(nullptr)
+                                                       : nlohmann::json(journal.failure().message())}}},
+                          {"ingest", {{"endpoint", ingest.endpoint()},
+                                      {"accepted_total", metrics.accepted_total.load()},
+                                      {"duplicate_total", metrics.duplicate_total.load()},
+                                      {"rejected_total", metrics.rejected_total.load()}}}};
+  };
+  std::unique_ptr<HttpEndpoint> http;
+  if (!config.listen.http.empty()) {
+    http = std::make_unique<HttpEndpoint>(metrics, ready, status);
+    if (Status started = http->start(config.listen.http); !started.is_ok()) {
+      spdlog::error("{}", started.message());
+      return kExitConfig;
+    }
+  }
+
+  nlohmann::json endpoints{{"ingest", ingest.endpoint()},
+                           {"admin", admin.endpoint()},
+                           {"http", http ? http->address() : ""},
+                           {"journal", config.journal.path.string()},
+                           {"pid", ::getpid()}};
+  spdlog::info("coexist serving: {} (journal head seq {}, rules version {}{})", endpoints.dump(),
+               head.value().seq, rules_state.value()->version_at(clock.now_us()),
+               config.quickstart ? ", quickstart defaults" : "");
+  if (!options.ready_file.empty()) {
+    if (Status written = write_ready_file(options.ready_file, endpoints); !written.is_ok()) {
+      spdlog::error("{}", written.message());
+      return kExitConfig;
+    }
+  }
+
+  ingest.run(stop);
+  serving.store(false);
+  if (!options.ready_file.empty()) std::filesystem::remove(options.ready_file);
+  Status failure = journal.failure();
+  spdlog::info("coexist stopped at journal seq {}", metrics.journal_head_seq.load());
+  if (!failure.is_ok()) {
+    spdlog::error("journal failed while serving: {}", failure.message());
+    return kExitJournal;
+  }
+  return kExitOk;
+}
+
+}  // namespace coexist::router

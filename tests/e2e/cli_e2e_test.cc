@@ -1,0 +1,174 @@
+// End-to-end: the `coexist` CLI against a real router and its journal.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tests/e2e/router_process.h"
+#include "tests/support/sample_transactions.h"
+#include "tests/support/temp_dir.h"
+
+namespace coexist::test {
+namespace {
+
+CommandResult coexist(const TempDir& dir, const std::vector<std::string>& arguments,
+                      const std::filesystem::path& stdin_file = "/dev/null") {
+  return run_command(binary("coexist"), arguments, dir.path(), stdin_file);
+}
+
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
+  }
+  return lines;
+}
+
+std::filesystem::path write_lines(const TempDir& dir, const std::string& name,
+                                  const std::vector<std::string>& lines) {
+  auto path = dir.path() / name;
+  std::ofstream out(path);
+  for (const auto& line : lines) out << line << "\n";
+  return path;
+}
+
+class CliE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(router_.start()); }
+  void TearDown() override { EXPECT_EQ(router_.stop(), 0); }
+
+  CommandResult send(const std::filesystem::path& file) {
+    return coexist(dir_, {"send", "--endpoint", router_.ingest(), file.string()});
+  }
+  CommandResult journal(std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), "journal");
+    arguments.push_back("--journal");
+    arguments.push_back(router_.journal_dir().string());
+    return coexist(dir_, arguments);
+  }
+
+  TempDir dir_;
+  RouterProcess router_{dir_.path()};
+};
+
+TEST_F(CliE2eTest, SendPrintsOneAckPerLineAndExitsZeroWhenAllAccepted) {
+  auto result = send(write_lines(dir_, "ok.jsonl", {sample_transaction(1), "", sample_transaction(2)}));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  auto acks = json_lines(result.out);
+  ASSERT_EQ(acks.size(), 2U) << "blank lines are skipped";
+  EXPECT_EQ(acks[0]["seq"], 1);
+  EXPECT_EQ(acks[1]["seq"], 2);
+}
+
+TEST_F(CliE2eTest, SendExitsOneWhenAnyTransactionIsRejected) {
+  auto result = send(write_lines(dir_, "mixed.jsonl", {sample_transaction(1), "{not json"}));
+  EXPECT_EQ(result.exit_code, 1);
+  auto acks = json_lines(result.out);
+  ASSERT_EQ(acks.size(), 2U);
+  EXPECT_EQ(acks[1]["error"]["code"], "malformed_json");
+}
+
+TEST_F(CliE2eTest, SendReadsStandardInput) {
+  auto file = write_lines(dir_, "stdin.jsonl", {sample_transaction(5)});
+  auto result = coexist(dir_, {"send", "--endpoint", router_.ingest(), "-"}, file);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(json_lines(result.out).at(0)["status"], "accepted");
+}
+
+TEST_F(CliE2eTest, JournalShowListExportAndStatsAgreeWithTheAcks) {
+  ASSERT_EQ(send(write_lines(dir_, "three.jsonl",
+                             {sample_transaction(0), sample_transaction(1), sample_transaction(3)}))
+                .exit_code,
+            0);
+  auto show = journal({"show", "crm/TX-1", "--output", "json"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  auto record = nlohmann::json::parse(show.out);
+  EXPECT_EQ(record["seq"], 2);
+  EXPECT_EQ(record["entity"], "FR01");
+  EXPECT_EQ(record["transaction"]["id"], "TX-1");
+  EXPECT_EQ(record["hash"].get<std::string>().size(), 64U);
+  EXPECT_EQ(nlohmann::json::parse(journal({"show", "2", "--output", "json"}).out), record);
+  EXPECT_EQ(journal({"show", "crm/NOPE"}).exit_code, 1);
+
+  auto list = journal({"list", "--entity", "JP01", "--output", "json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  auto listed = nlohmann::json::parse(list.out);
+  ASSERT_EQ(listed.size(), 1U);
+  EXPECT_EQ(listed[0]["id"], "TX-3");
+  EXPECT_EQ(listed[0]["debit_total"].get<std::string>().find('.'), std::string::npos) << "JPY";
+
+  auto exported = journal({"export", "--format", "jsonl"});
+  ASSERT_EQ(exported.exit_code, 0);
+  auto lines = json_lines(exported.out);
+  ASSERT_EQ(lines.size(), 3U);
+  for (const char* field : {"seq", "received_at", "source", "id", "entity", "type", "posting_date",
+                            "currency", "debit_total", "route", "rule", "rules_version", "hash",
+                            "transaction", "deliveries"}) {
+    EXPECT_TRUE(lines[0].contains(field)) << field;
+  }
+  auto csv = journal({"export", "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, 0);
+  EXPECT_EQ(csv.out.substr(0, 20), "seq,received_at,sour");
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 4);
+
+  auto stats = nlohmann::json::parse(journal({"stats", "--output", "json"}).out);
+  EXPECT_EQ(stats["transactions"], 3);
+}
+
+TEST_F(CliE2eTest, VerifyAgainstASavedDigestPasses) {
+  ASSERT_EQ(send(write_lines(dir_, "a.jsonl", {sample_transaction(1)})).exit_code, 0);
+  auto digest = journal({"digest"});
+  ASSERT_EQ(digest.exit_code, 0);
+  auto digest_file = write_lines(dir_, "digest.json", {digest.out});
+  ASSERT_EQ(send(write_lines(dir_, "b.jsonl", {sample_transaction(2)})).exit_code, 0);
+  auto verify = journal({"verify", "--digest", digest_file.string(), "--output", "json"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  EXPECT_EQ(nlohmann::json::parse(verify.out)["records"], 2);
+}
+
+TEST_F(CliE2eTest, ReadCommandsWorkWhileTheRouterWrites) {
+  std::vector<std::string> lines;
+  for (std::uint64_t i = 0; i < 3000; ++i) lines.push_back(sample_transaction(i));
+  auto file = write_lines(dir_, "load.jsonl", lines);
+  std::thread writer([&] { EXPECT_EQ(send(file).exit_code, 0); });
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(journal({"verify", "--output", "json"}).exit_code, 0);
+    EXPECT_EQ(journal({"stats", "--output", "json"}).exit_code, 0);
+  }
+  writer.join();
+  EXPECT_EQ(nlohmann::json::parse(journal({"verify", "--output", "json"}).out)["records"], 3000);
+}
+
+TEST(CliExitCodesTest, UnreachableRouterIsThree) {
+  TempDir dir;
+  auto file = write_lines(dir, "one.jsonl", {sample_transaction(1)});
+  auto result = coexist(dir, {"send", "--endpoint", "tcp://127.0.0.1:1", "--timeout-ms", "300",
+                              file.string()});
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_NE(result.err.find("did not answer"), std::string::npos) << result.err;
+}
+
+TEST(CliExitCodesTest, BadConfigIsTwoAndNamesTheField) {
+  TempDir dir;
+  auto config = write_lines(dir, "bad.json", {R"({"delivery": {"attempts_max": 0}})"});
+  auto result = coexist(dir, {"serve", "--config", config.string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("delivery.attempts_max"), std::string::npos) << result.err;
+  auto unknown = write_lines(dir, "unknown.json", {R"({"jounral": {}})"});
+  result = coexist(dir, {"serve", "--config", unknown.string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("jounral"), std::string::npos) << result.err;
+}
+
+TEST(CliExitCodesTest, MissingJournalIsFourAndUnknownCommandIsTwo) {
+  TempDir dir;
+  EXPECT_EQ(coexist(dir, {"journal", "verify", "--journal", (dir.path() / "none").string()}).exit_code, 4);
+  EXPECT_EQ(coexist(dir, {"journal", "frobnicate"}).exit_code, 2);
+  EXPECT_EQ(coexist(dir, {"nonsense"}).exit_code, 2);
+  EXPECT_EQ(coexist(dir, {"journal", "list", "--help"}).exit_code, 0);
+  EXPECT_EQ(coexist(dir, {"send", "--bogus"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace coexist::test

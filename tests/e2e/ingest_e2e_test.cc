@@ -1,0 +1,147 @@
+// End-to-end: the real `coexist serve`, talked to over ZeroMQ.
+
+#include <gtest/gtest.h>
+
+#include "tests/e2e/router_process.h"
+#include "tests/support/sample_transactions.h"
+#include "tests/support/temp_dir.h"
+
+namespace coexist::test {
+namespace {
+
+std::string unbalanced(const std::string& id) {
+  return R"({"id":")" + id + R"(","source":"billing","entity":"DE01","type":"invoice","posting_date":"2026-11-25","currency":"EUR","lines":[{"account":"1200","debit":"119.00"},{"account":"4000","credit":"118.00"}]})";
+}
+
+CommandResult journal_command(const RouterProcess& router, const TempDir& dir,
+                              std::vector<std::string> arguments) {
+  arguments.push_back("--journal");
+  arguments.push_back(router.journal_dir().string());
+  return run_command(binary("coexist"), arguments, dir.path());
+}
+
+TEST(IngestE2eTest, AcceptsThenAnswersDuplicateAndConflict) {
+  TempDir dir;
+  RouterProcess router(dir.path());
+  ASSERT_TRUE(router.start());
+  IngestClient client(router.ingest());
+  auto first = client.request(sample_transaction(1));
+  EXPECT_EQ(first["status"], "accepted");
+  EXPECT_EQ(first["seq"], 1);
+  EXPECT_EQ(first["route"], "legacy");
+  EXPECT_EQ(first["rule"], "default");
+  EXPECT_EQ(first["rules_version"], 0);
+  auto again = client.request(sample_transaction(1));
+  EXPECT_EQ(again["status"], "duplicate");
+  EXPECT_EQ(again["seq"], 1);
+  std::string changed = sample_transaction(1);
+  changed.replace(changed.find("sample transaction"), 6, "SAMPLE");
+  auto conflict = client.request(changed);
+  EXPECT_EQ(conflict["status"], "rejected");
+  EXPECT_EQ(conflict["error"]["code"], "conflict");
+  EXPECT_EQ(conflict["error"]["seq"], 1) << "the original's seq, inside the error";
+  EXPECT_FALSE(conflict.contains("seq"));
+  EXPECT_EQ(router.stop(), 0);
+}
+
+TEST(IngestE2eTest, ReqClientsAndArraysWithEachElementJudgedAlone) {
+  TempDir dir;
+  RouterProcess router(dir.path());
+  ASSERT_TRUE(router.start());
+  IngestClient req(router.ingest(), zmq::socket_type::req);
+  auto acks = req.request("[" + sample_transaction(1) + "," + unbalanced("bad") + "," +
+                          sample_transaction(2) + "]");
+  ASSERT_TRUE(acks.is_array());
+  ASSERT_EQ(acks.size(), 3U);
+  EXPECT_EQ(acks[0]["status"], "accepted");
+  EXPECT_EQ(acks[1]["status"], "rejected");
+  EXPECT_EQ(acks[1]["error"]["code"], "unbalanced");
+  EXPECT_EQ(acks[1]["error"]["message"], "debits 119.00 != credits 118.00 EUR");
+  EXPECT_EQ(acks[1]["id"], "bad");
+  EXPECT_EQ(acks[2]["status"], "accepted");
+  EXPECT_EQ(acks[2]["seq"], 2) << "a rejected element takes no seq";
+  EXPECT_EQ(router.stop(), 0);
+}
+
+TEST(IngestE2eTest, IdempotencySurvivesRestart) {
+  TempDir dir;
+  RouterProcess router(dir.path());
+  ASSERT_TRUE(router.start());
+  std::vector<int> seqs;
+  {
+    IngestClient client(router.ingest());
+    for (int i = 0; i < 50; ++i) seqs.push_back(client.request(sample_transaction(static_cast<std::uint64_t>(i)))["seq"]);
+  }
+  ASSERT_EQ(router.stop(), 0);
+  ASSERT_TRUE(router.start());
+  IngestClient client(router.ingest());
+  for (int i = 0; i < 50; ++i) {
+    auto ack = client.request(sample_transaction(static_cast<std::uint64_t>(i)));
+    EXPECT_EQ(ack["status"], "duplicate");
+    EXPECT_EQ(ack["seq"], seqs[static_cast<std::size_t>(i)]);
+  }
+  EXPECT_EQ(client.request(sample_transaction(50))["seq"], 51) << "seq continues after restart";
+  EXPECT_EQ(router.stop(), 0);
+}
+
+// Each hostile request gets its specific answer; a well-behaved client keeps being served and
+// nothing of the hostile requests reaches the journal.
+TEST(IngestE2eTest, HostileRequestsGetSpecificAnswersAndDisturbNobody) {
+  TempDir dir;
+  RouterProcess router(dir.path());
+  ASSERT_TRUE(router.start());
+  IngestClient hostile(router.ingest());
+  IngestClient good(router.ingest());
+  struct Case {
+    std::string frame;
+    std::string code;
+  };
+  std::vector<Case> cases = {
+      {"{\"id\":", "malformed_json"},
+      {std::string(2 << 20, ' '), "too_large"},
+      {std::string(100000, '[') + std::string(100000, ']'), "too_large"},
+      {"{\"id\":\"\xff\xfe\"}", "malformed_json"},
+      {unbalanced("u1"), "unbalanced"},
+  };
+  std::uint64_t next = 0;
+  for (const Case& c : cases) {
+    auto reply = hostile.request(c.frame);
+    EXPECT_EQ(reply.value("status", ""), "rejected") << reply.dump();
+    EXPECT_EQ(reply["error"]["code"], c.code) << reply.dump();
+    EXPECT_EQ(good.request(sample_transaction(next++))["status"], "accepted");
+  }
+  hostile.send_frames({"garbage", "more garbage", "and more"});
+  auto multi = nlohmann::json::parse(hostile.receive().value_or("{}"));
+  EXPECT_EQ(multi["error"]["code"], "malformed_json");
+  EXPECT_EQ(good.request(sample_transaction(next++))["status"], "accepted");
+
+  auto verify = journal_command(router, dir, {"journal", "verify", "--output", "json"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_EQ(nlohmann::json::parse(verify.out)["records"], next) << "only the good client's";
+  EXPECT_EQ(router.stop(), 0);
+}
+
+TEST(IngestE2eTest, SigtermAcknowledgesEverythingItJournaledAndExitsZero) {
+  TempDir dir;
+  RouterProcess router(dir.path());
+  ASSERT_TRUE(router.start());
+  IngestClient client(router.ingest());
+  constexpr int kRequests = 3000;
+  for (int i = 0; i < kRequests; ++i) client.send(sample_transaction(static_cast<std::uint64_t>(i)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  router.process().signal(SIGTERM);
+  std::size_t acked = 0;
+  while (auto reply = client.receive(std::chrono::milliseconds(3000))) {
+    EXPECT_EQ(nlohmann::json::parse(*reply)["status"], "accepted");
+    ++acked;
+  }
+  EXPECT_EQ(router.process().wait_for_exit(std::chrono::seconds(30)), 0);
+  auto verify = journal_command(router, dir, {"journal", "verify", "--output", "json"});
+  ASSERT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  // Every ack is journaled; an unanswered request may or may not be (it was never promised).
+  EXPECT_GE(nlohmann::json::parse(verify.out)["records"].get<std::size_t>(), acked);
+  EXPECT_GT(acked, 0U);
+}
+
+}  // namespace
+}  // namespace coexist::test

@@ -1,0 +1,193 @@
+#include "journal/journal.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/journal/journal_fixture.h"
+
+namespace coexist::test {
+namespace {
+
+using journal::AppendResult;
+using journal::AppendStatus;
+
+std::vector<AppendResult> append(journal::Journal& journal,
+                                 const std::vector<journal::AppendRequest>& requests) {
+  std::vector<AppendResult> results;
+  Status status = journal.append_batch(requests, results);
+  EXPECT_TRUE(status.is_ok()) << status.to_string();
+  return results;
+}
+
+TEST(JournalTest, BatchGetsConsecutiveSeqsStartingAtOne) {
+  TempDir dir;
+  auto journal = open_journal(dir.path());
+  RequestBuilder build;
+  auto results = append(*journal, {build.make(transaction_json("A")),
+                                   build.make(transaction_json("B"), "legacy", 3)});
+  ASSERT_EQ(results.size(), 2U);
+  EXPECT_EQ(results[0].status, AppendStatus::accepted);
+  EXPECT_EQ(results[0].seq, 1U);
+  EXPECT_EQ(results[1].seq, 2U);
+  EXPECT_EQ(results[1].route, "legacy");
+  EXPECT_EQ(results[1].rule, "DE01 dual run");
+  EXPECT_EQ(results[1].rules_version, 3U);
+  EXPECT_EQ(journal->head().value().seq, 2U);
+}
+
+TEST(JournalTest, ResubmissionWithSameContentIsDuplicateWithOriginalSeqAndRoute) {
+  TempDir dir;
+  auto journal = open_journal(dir.path());
+  RequestBuilder build;
+  (void)append(*journal, {build.make(transaction_json("A"), "both")});
+  // Same content written differently ("10.0" normalises to "10.00"), routed otherwise now.
+  auto results = append(*journal, {build.make(transaction_json("A", "10.0"), "new")});
+  EXPECT_EQ(results[0].status, AppendStatus::duplicate);
+  EXPECT_EQ(results[0].seq, 1U);
+  EXPECT_EQ(results[0].route, "both");
+  EXPECT_EQ(journal->head().value().seq, 1U);
+}
+
+TEST(JournalTest, SameKeyWithDifferentContentIsConflictAndWritesNothing) {
+  TempDir dir;
+  auto journal = open_journal(dir.path());
+  RequestBuilder build;
+  (void)append(*journal, {build.make(transaction_json("A", "10.00"))});
+  auto results = append(*journal, {build.make(transaction_json("A", "11.00"))});
+  EXPECT_EQ(results[0].status, AppendStatus::conflict);
+  EXPECT_EQ(results[0].seq, 1U);
+  EXPECT_EQ(journal->head().value().seq, 1U);
+}
+
+TEST(JournalTest, RepeatWithinOneBatchIsJudgedAgainstTheEarlierRequest) {
+  TempDir dir;
+  auto journal = open_journal(dir.path());
+  RequestBuilder build;
+  auto results = append(*journal, {build.make(transaction_json("A", "1.00")),
+                                   build.make(transaction_json("A", "1.00")),
+                                   build.make(transaction_json("A", "2.00")),
+                                   build.make(transaction_json("B"))});
+  EXPECT_EQ(results[0].status, AppendStatus::accepted);
+  EXPECT_EQ(results[1].status, AppendStatus::duplicate);
+  EXPECT_EQ(results[1].seq, 1U);
+  EXPECT_EQ(results[2].status, AppendStatus::conflict);
+  EXPECT_EQ(results[3].seq, 2U);
+}
+
+TEST(JournalTest, ReopenContinuesSeqAndHashChain) {
+  TempDir dir;
+  RequestBuilder build;
+  journal::Hash first_head{};
+  {
+    auto journal = open_journal(dir.path());
+    (void)append(*journal, {build.make(transaction_json("A"))});
+    first_head = journal->head().value().hash;
+  }
+  auto journal = open_journal(dir.path());
+  auto results = append(*journal, {build.make(transaction_json("B")), build.make(transaction_json("A"))});
+  EXPECT_EQ(results[0].seq, 2U);
+  EXPECT_EQ(results[1].status, AppendStatus::duplicate);
+  bool found = false;
+  journal::Hash chained_from{};
+  Status status = journal->get(2, [&](const journal::RecordView& record) {
+    chained_from = first_head;
+    EXPECT_EQ(journal::chain_hash(chained_from, 2, record.version, record.body), record.hash);
+  }, found);
+  EXPECT_TRUE(status.is_ok());
+  EXPECT_TRUE(found);
+}
+
+TEST(JournalTest, RecordKeepsEveryFieldItWasGiven) {
+  TempDir dir;
+  auto journal = open_journal(dir.path());
+  RequestBuilder build;
+  auto request = build.make(transaction_json("A", "119.00", "FR01"), "hold", 3);
+  (void)append(*journal, {request});
+  bool found = false;
+  Status status = journal->get(1, [&](const journal::RecordView& record) {
+    EXPECT_EQ(record.source, "billing");
+    EXPECT_EQ(record.id, "A");
+    EXPECT_EQ(record.entity, "FR01");
+    EXPECT_EQ(record.type, "invoice");
+    EXPECT_EQ(record.posting_date, "2026-11-25");
+    EXPECT_EQ(record.currency, "EUR");
+    EXPECT_EQ(record.debit_total, 11900);
+    EXPECT_EQ(record.minor_units, 2);
+    EXPECT_EQ(record.route, "hold");
+    EXPECT_EQ(record.rules_version, 3U);
+    EXPECT_EQ(record.received_at_us, 1'764'000'000'000'000);
+    EXPECT_EQ(record.canonical, request.fields.canonical);
+  }, found);
+  ASSERT_TRUE(status.is_ok());
+  EXPECT_TRUE(found);
+  EXPECT_EQ(journal->find("billing", "A").value(), std::optional<std::uint64_t>(1));
+  EXPECT_EQ(journal->find("billing", "Z").value(), std::nullopt);
+}
+
+TEST(JournalTest, MapGrowsWhenFullUpToTheMaximum) {
+  TempDir dir;
+  auto journal = open_journal(dir.path(), false, 1 << 20, 32 << 20);
+  RequestBuilder build;
+  std::vector<journal::AppendRequest> batch;
+  std::string description(900, 'x');
+  for (int i = 0; i < 6000; ++i) {
+    std::string json = transaction_json("T" + std::to_string(i));
+    json.insert(json.size() - 1, R"(,"description":")" + description + "\"");
+    batch.push_back(build.make(json));
+  }
+  auto results = append(*journal, batch);
+  EXPECT_EQ(results.back().seq, 6000U);
+  auto stats = journal->stats().value();
+  EXPECT_GT(stats.map_size_bytes, 1U << 20);
+  EXPECT_LE(stats.map_size_bytes, 32U << 20);
+}
+
+TEST(JournalTest, BeyondTheMaximumIsJournalFullAndNothingIsWritten) {
+  TempDir dir;
+  auto journal = open_journal(dir.path(), false, 1 << 20, 2 << 20);
+  RequestBuilder build;
+  (void)append(*journal, {build.make(transaction_json("first"))});
+  std::vector<journal::AppendRequest> batch;
+  std::string description(1000, 'y');
+  for (int i = 0; i < 4000; ++i) {
+    std::string json = transaction_json("T" + std::to_string(i));
+    json.insert(json.size() - 1, R"(,"description":")" + description + "\"");
+    batch.push_back(build.make(json));
+  }
+  std::vector<AppendResult> results;
+  Status status = journal->append_batch(batch, results);
+  EXPECT_EQ(status.code(), Status::Code::journal_full);
+  EXPECT_TRUE(results.empty());
+  EXPECT_EQ(journal->head().value().seq, 1U);
+  EXPECT_TRUE(journal->failure().is_ok()) << "a full map is not a sticky failure";
+  auto later = append(*journal, {build.make(transaction_json("second"))});
+  EXPECT_EQ(later[0].seq, 2U);
+}
+
+TEST(JournalTest, ReadOnlyOpenOfMissingJournalIsNotFound) {
+  TempDir dir;
+  journal::OpenOptions options;
+  options.path = dir.path() / "nothing-here";
+  options.read_only = true;
+  auto opened = journal::Journal::open(options);
+  ASSERT_FALSE(opened.is_ok());
+  EXPECT_EQ(opened.status().code(), Status::Code::not_found);
+}
+
+TEST(JournalTest, ForEachHonoursTheSeqRangeAndEarlyStop) {
+  TempDir dir;
+  auto journal = open_journal(dir.path());
+  RequestBuilder build;
+  std::vector<journal::AppendRequest> batch;
+  for (int i = 0; i < 10; ++i) batch.push_back(build.make(transaction_json("T" + std::to_string(i))));
+  (void)append(*journal, batch);
+  std::vector<std::uint64_t> seen;
+  Status status = journal->for_each({3, 7}, [&](const journal::RecordView& record) {
+    seen.push_back(record.seq);
+    return record.seq < 5;
+  });
+  EXPECT_TRUE(status.is_ok());
+  EXPECT_EQ(seen, (std::vector<std::uint64_t>{3, 4, 5}));
+}
+
+}  // namespace
+}  // namespace coexist::test

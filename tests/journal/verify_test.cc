@@ -1,0 +1,206 @@
+#include "journal/verify.h"
+
+#include <gtest/gtest.h>
+#include <lmdb.h>
+
+#include <functional>
+
+#include "tests/journal/journal_fixture.h"
+
+namespace coexist::test {
+namespace {
+
+// Rewrites records straight in LMDB, as an attacker with file access would; the journal must be
+// closed while this runs.
+class Tamperer {
+ public:
+  explicit Tamperer(const std::filesystem::path& path) {
+    EXPECT_EQ(mdb_env_create(&env_), 0);
+    EXPECT_EQ(mdb_env_set_maxdbs(env_, 8), 0);
+    EXPECT_EQ(mdb_env_open(env_, path.c_str(), 0, 0640), 0);
+    EXPECT_EQ(mdb_txn_begin(env_, nullptr, 0, &txn_), 0);
+    EXPECT_EQ(mdb_dbi_open(txn_, "transactions", 0, &dbi_), 0);
+    EXPECT_EQ(mdb_dbi_open(txn_, "idempotency", 0, &index_), 0);
+  }
+  ~Tamperer() {
+    EXPECT_EQ(mdb_txn_commit(txn_), 0);
+    mdb_env_close(env_);
+  }
+
+  std::string get(std::uint64_t seq) {
+    std::string key = journal::seq_key(seq);
+    MDB_val k{key.size(), key.data()};
+    MDB_val v{};
+    EXPECT_EQ(mdb_get(txn_, dbi_, &k, &v), 0);
+    return {static_cast<const char*>(v.mv_data), v.mv_size};
+  }
+  void put(std::uint64_t seq, std::string value) {
+    std::string key = journal::seq_key(seq);
+    MDB_val k{key.size(), key.data()};
+    MDB_val v{value.size(), value.data()};
+    EXPECT_EQ(mdb_put(txn_, dbi_, &k, &v, 0), 0);
+  }
+  void remove(std::uint64_t seq) {
+    std::string key = journal::seq_key(seq);
+    MDB_val k{key.size(), key.data()};
+    EXPECT_EQ(mdb_del(txn_, dbi_, &k, nullptr), 0);
+  }
+  void remove_index(std::string_view source, std::string_view id) {
+    std::string key = journal::idempotency_key(source, id);
+    MDB_val k{key.size(), key.data()};
+    EXPECT_EQ(mdb_del(txn_, index_, &k, nullptr), 0);
+  }
+
+ private:
+  MDB_env* env_ = nullptr;
+  MDB_txn* txn_ = nullptr;
+  MDB_dbi dbi_ = 0;
+  MDB_dbi index_ = 0;
+};
+
+std::filesystem::path journal_with(const TempDir& dir, int count) {
+  auto journal = open_journal(dir.path());
+  RequestBuilder build;
+  std::vector<journal::AppendRequest> batch;
+  for (int i = 1; i <= count; ++i) {
+    batch.push_back(build.make(transaction_json("T" + std::to_string(i), std::to_string(i) + ".00")));
+  }
+  std::vector<journal::AppendResult> results;
+  EXPECT_TRUE(journal->append_batch(batch, results).is_ok());
+  return dir.path();
+}
+
+journal::VerifyReport verify_at(const std::filesystem::path& path,
+                                const std::optional<journal::Head>& digest = std::nullopt) {
+  auto journal = open_journal(path, true);
+  auto report = journal::verify(*journal, digest);
+  EXPECT_TRUE(report.is_ok());
+  return report.value();
+}
+
+// Re-encodes record `seq` with `change` applied to its fields, chaining from `previous`.
+std::string reencode(const std::string& bytes, std::uint64_t seq, const journal::Hash& previous,
+                     const std::function<void(journal::RecordFields&)>& change) {
+  auto view = journal::decode_record(seq, bytes).value();
+  journal::RecordFields fields{view.received_at_us, view.rules_version, view.debit_total,
+                               view.minor_units,    view.source,        view.id,
+                               view.entity,         view.type,          view.posting_date,
+                               view.currency,       view.route,         view.rule,
+                               view.canonical};
+  change(fields);
+  std::string body;
+  journal::encode_body(fields, body);
+  journal::Hash hash = journal::chain_hash(previous, seq, journal::kRecordVersion, body);
+  std::string record(1, static_cast<char>(journal::kRecordVersion));
+  record.append(reinterpret_cast<const char*>(hash.data()), hash.size());
+  return record + body;
+}
+
+TEST(VerifyTest, IntactJournalPasses) {
+  TempDir dir;
+  auto report = verify_at(journal_with(dir, 5));
+  EXPECT_TRUE(report.ok) << report.problem;
+  EXPECT_EQ(report.records, 5U);
+  EXPECT_EQ(report.head.seq, 5U);
+}
+
+TEST(VerifyTest, EmptyJournalPasses) {
+  TempDir dir;
+  { auto journal = open_journal(dir.path()); }
+  auto report = verify_at(dir.path());
+  EXPECT_TRUE(report.ok);
+  EXPECT_EQ(report.records, 0U);
+}
+
+TEST(VerifyTest, FlippedByteInACanonicalAmountNamesThatSeq) {
+  TempDir dir;
+  auto path = journal_with(dir, 5);
+  {
+    Tamperer tamper(path);
+    std::string record = tamper.get(3);
+    auto at = record.find("3.00");
+    ASSERT_NE(at, std::string::npos);
+    record[at] = '9';
+    tamper.put(3, record);
+  }
+  auto report = verify_at(path);
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_seq, 3U);
+}
+
+TEST(VerifyTest, ChangedRouteWithRecomputedChainPassesAloneButFailsAgainstADigest) {
+  TempDir dir;
+  auto path = journal_with(dir, 4);
+  journal::Head digest = verify_at(path).head;
+  {
+    Tamperer tamper(path);
+    journal::Hash previous = journal::decode_record(1, tamper.get(1)).value().hash;
+    for (std::uint64_t seq = 2; seq <= 4; ++seq) {
+      std::string rewritten = reencode(tamper.get(seq), seq, previous, [&](auto& fields) {
+        if (seq == 2) fields.route = "new";
+      });
+      previous = journal::decode_record(seq, rewritten).value().hash;
+      tamper.put(seq, rewritten);
+    }
+  }
+  EXPECT_TRUE(verify_at(path).ok) << "a recomputed chain is consistent in itself";
+  auto report = verify_at(path, digest);
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_seq, 4U) << "the digest's seq is where the rewrite shows";
+}
+
+TEST(VerifyTest, RecordRemovedWithoutItsIndexEntryFailsTheIndexCheck) {
+  TempDir dir;
+  auto path = journal_with(dir, 4);
+  { Tamperer(path).remove(4); }
+  auto report = verify_at(path);
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.problem.find("index"), std::string::npos);
+}
+
+TEST(VerifyTest, RemovedRecordIsReportedMissing) {
+  TempDir dir;
+  auto path = journal_with(dir, 4);
+  { Tamperer(path).remove(2); }
+  auto report = verify_at(path);
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_seq, 2U);
+  EXPECT_NE(report.problem.find("missing"), std::string::npos);
+}
+
+TEST(VerifyTest, TruncatedTailIsCaughtByTheDigest) {
+  TempDir dir;
+  auto path = journal_with(dir, 4);
+  journal::Head digest = verify_at(path).head;
+  {
+    Tamperer tamper(path);
+    tamper.remove(4);
+    tamper.remove_index("billing", "T4");
+  }
+  EXPECT_TRUE(verify_at(path).ok) << "a clean cut of the tail is consistent in itself";
+  auto report = verify_at(path, digest);
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.problem.find("removed"), std::string::npos);
+}
+
+TEST(VerifyTest, RecordFieldsThatDisagreeWithTheTransactionFail) {
+  TempDir dir;
+  auto path = journal_with(dir, 3);
+  {
+    Tamperer tamper(path);
+    journal::Hash previous = journal::decode_record(1, tamper.get(1)).value().hash;
+    for (std::uint64_t seq = 2; seq <= 3; ++seq) {
+      std::string rewritten = reencode(tamper.get(seq), seq, previous, [&](auto& fields) {
+        if (seq == 2) fields.entity = "US01";
+      });
+      previous = journal::decode_record(seq, rewritten).value().hash;
+      tamper.put(seq, rewritten);
+    }
+  }
+  auto report = verify_at(path);
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_seq, 2U);
+}
+
+}  // namespace
+}  // namespace coexist::test

@@ -1,0 +1,107 @@
+#pragma once
+
+// Starts a real binary as a child process (fork + execv), with stdout and stderr going to files,
+// and stops it by PID. End-to-end tests own the processes they start: the destructor kills a
+// child that is still running.
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace coexist::test {
+
+class ChildProcess {
+ public:
+  ChildProcess(const std::filesystem::path& program, const std::vector<std::string>& arguments,
+               const std::filesystem::path& stdout_file, const std::filesystem::path& stderr_file,
+               const std::filesystem::path& stdin_file = "/dev/null") {
+    std::vector<std::string> argv_storage{program.string()};
+    argv_storage.insert(argv_storage.end(), arguments.begin(), arguments.end());
+    std::vector<char*> argv;
+    for (auto& argument : argv_storage) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      int in = ::open(stdin_file.c_str(), O_RDONLY);
+      int out = ::open(stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      int err = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (in < 0 || out < 0 || err < 0) ::_exit(127);
+      ::dup2(in, 0);
+      ::dup2(out, 1);
+      ::dup2(err, 2);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+  }
+  ~ChildProcess() {
+    if (running()) {
+      ::kill(pid_, SIGKILL);
+      (void)wait_for_exit(std::chrono::seconds(10));
+    }
+  }
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  [[nodiscard]] pid_t pid() const { return pid_; }
+  [[nodiscard]] bool running() const { return pid_ > 0 && !exit_code_; }
+
+  void signal(int signal_number) const {
+    if (pid_ > 0) ::kill(pid_, signal_number);
+  }
+
+  // The exit code (128 + signal for a killed child), or nullopt if still running after `limit`.
+  std::optional<int> wait_for_exit(std::chrono::milliseconds limit) {
+    if (exit_code_) return exit_code_;
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+      int status = 0;
+      pid_t done = ::waitpid(pid_, &status, WNOHANG);
+      if (done == pid_) {
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return exit_code_;
+      }
+      if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+
+ private:
+  pid_t pid_ = -1;
+  std::optional<int> exit_code_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a command to completion (at most five minutes) and collects its output.
+inline CommandResult run_command(const std::filesystem::path& program,
+                                 const std::vector<std::string>& arguments,
+                                 const std::filesystem::path& work_dir,
+                                 const std::filesystem::path& stdin_file = "/dev/null") {
+  static int counter = 0;
+  auto out_file = work_dir / ("cmd-" + std::to_string(++counter) + ".out");
+  auto err_file = work_dir / ("cmd-" + std::to_string(counter) + ".err");
+  ChildProcess child(program, arguments, out_file, err_file, stdin_file);
+  CommandResult result;
+  result.exit_code = child.wait_for_exit(std::chrono::minutes(5)).value_or(-1);
+  std::ifstream out(out_file);
+  result.out.assign(std::istreambuf_iterator<char>(out), std::istreambuf_iterator<char>());
+  std::ifstream err(err_file);
+  result.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
+  return result;
+}
+
+}  // namespace coexist::test

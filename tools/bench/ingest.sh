@@ -1,0 +1,336 @@
+#!/usr/bin/env bash
+# Ingest benchmark (issue 2, "Performance"). In one go, on one filesystem:
+#   (a) the raw ceiling: coexist-lmdb-ceiling puts the same ~1 KiB canonical records into a fresh
+#       LMDB environment, 1,000 per synced commit (plus a 1-per-commit run: the durable commit
+#       latency every ack waits for at least once);
+#   (b) for each scenario (clients × requests in flight: 1×1, 32×1, 8×32, 32×32) a fresh
+#       `coexist serve` on free ports and a fresh journal, driven by coexist-loadgen;
+# then prints a table and a JSON summary: accepted/s, p50/p99 ack latency, ratio to (a), and the
+# issue's goal for each. --long adds a 1,000,000-transaction run that samples the router's VmRSS
+# every second (flat memory) and reads `coexist journal stats` (journal bytes per transaction).
+#
+# Uses the binaries of $BUILD_DIR (default: build/, the RelWithDebInfo `dev` preset). Scratch
+# space goes under $BENCH_TMPDIR (default: $BUILD_DIR), i.e. the disk being measured; it is
+# removed at the end unless --keep. Every process started here is stopped on exit, even on
+# failure or Ctrl-C. Exit: 0 all runs completed, 1 a run failed, 2 usage error.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build_dir=${BUILD_DIR:-$repo/build}
+bin=$build_dir/bin
+
+usage() {
+  cat <<'EOF'
+usage: tools/bench/ingest.sh [--transactions N] [--repeat R] [--long] [--keep] [--json-out FILE]
+  --transactions N  transactions per scenario (default: 5,000 for 1×1, 50,000 for 32×1,
+                    300,000 for 8×32 and 32×32; synchronous clients are far slower, and equal
+                    counts would make them dominate the run time)
+  --ceiling-records N  records for the raw LMDB ceiling (default 200,000)
+  --repeat R        run everything R times and report the median of each figure (default 1)
+  --long            also run 1,000,000 transactions (8×32) watching the router's memory
+  --long-transactions N  the long run's size instead of 1,000,000 (a multiple of 10)
+  --keep            keep the scratch directory (journals, logs, raw JSON)
+  --json-out FILE   also write the JSON summary to FILE
+environment: BUILD_DIR (default build/), BENCH_TMPDIR (default $BUILD_DIR)
+EOF
+}
+
+transactions=""
+ceiling_records=200000
+repeat=1
+long=0
+long_transactions=1000000
+keep=0
+json_out=""
+while (($# > 0)); do
+  case $1 in
+    --transactions) transactions=${2:?}; shift 2 ;;
+    --ceiling-records) ceiling_records=${2:?}; shift 2 ;;
+    --repeat) repeat=${2:?}; shift 2 ;;
+    --long) long=1; shift ;;
+    --long-transactions) long=1; long_transactions=${2:?}; shift 2 ;;
+    --keep) keep=1; shift ;;
+    --json-out) json_out=${2:?}; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "ingest.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+for number in "$repeat" "$ceiling_records" "$long_transactions" ${transactions:+"$transactions"}; do
+  [[ $number =~ ^[1-9][0-9]*$ ]] || { echo "ingest.sh: not a positive count: $number" >&2; exit 2; }
+done
+for tool in coexist coexist-loadgen coexist-lmdb-ceiling; do
+  [[ -x $bin/$tool ]] || {
+    echo "ingest.sh: $bin/$tool is missing; build it with" >&2
+    echo "  cmake --build $build_dir --target coexist coexist-loadgen coexist-lmdb-ceiling" >&2
+    exit 2
+  }
+done
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)
+if [[ $build_type != RelWithDebInfo && $build_type != Release ]] ||
+   grep -q '^COEXIST_SANITIZE:BOOL=ON' "$build_dir/CMakeCache.txt" 2>/dev/null; then
+  echo "ingest.sh: warning: $build_dir is not an optimised, unsanitised build ($build_type)" >&2
+fi
+
+work=$(mktemp -d "${BENCH_TMPDIR:-$build_dir}/bench-ingest.XXXXXX")
+results=$work/results.jsonl  # one JSON object per run, summarised at the end
+router_pid=""
+loadgen_pid=""
+sampler_pid=""
+
+stop_router() {
+  [[ -n $router_pid ]] || return 0
+  local pid=$router_pid
+  router_pid=""
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 100); do  # SIGTERM finishes the batch in hand; give it 10 s
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local status=$?
+  local pid
+  for pid in $sampler_pid $loadgen_pid; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  stop_router
+  if ((keep)); then echo "ingest.sh: scratch kept in $work" >&2; else rm -rf "$work"; fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# loadgen OUT ARGS…: runs coexist-loadgen against the current router, its JSON to OUT. In the
+# background and waited for, so that a signal to this script is handled at once (bash runs traps
+# only between foreground commands) and the cleanup can stop it.
+loadgen() {
+  local out=$1 status=0
+  shift
+  "$bin/coexist-loadgen" --endpoint "$ingest_endpoint" --timeout-ms 30000 "$@" >"$out" &
+  loadgen_pid=$!
+  wait "$loadgen_pid" || status=$?
+  loadgen_pid=""
+  return "$status"
+}
+
+json_field() {  # json_field FILE KEY: a top-level field of a JSON object
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
+}
+
+# start_router DIR: a fresh journal in DIR, free ports; sets router_pid and ingest_endpoint.
+start_router() {
+  local dir=$1
+  mkdir -p "$dir"
+  cat >"$dir/config.json" <<'EOF'
+{"journal": {"path": "journal"},
+ "listen": {"ingest": "tcp://127.0.0.1:*", "admin": "tcp://127.0.0.1:*", "http": "127.0.0.1:0"}}
+EOF
+  "$bin/coexist" serve --config "$dir/config.json" --ready-file "$dir/ready.json" \
+    >"$dir/router.log" 2>&1 &
+  router_pid=$!
+  for _ in $(seq 300); do
+    [[ -s $dir/ready.json ]] && break
+    kill -0 "$router_pid" 2>/dev/null || { tail -20 "$dir/router.log" >&2; return 1; }
+    sleep 0.1
+  done
+  # The router renames the ready file into place: once it exists it is whole.
+  [[ -s $dir/ready.json ]] || { echo "ingest.sh: router not ready after 30 s" >&2; return 1; }
+  ingest_endpoint=$(json_field "$dir/ready.json" ingest)
+}
+
+vm_rss_kb() {  # the router's resident memory now
+  awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0
+}
+
+# record KIND NAME REPEAT FILE [EXTRA_JSON]: appends one result line
+record() {
+  python3 - "$@" >>"$results" <<'EOF'
+import json, sys
+kind, name, repeat, path = sys.argv[1:5]
+extra = json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}
+print(json.dumps({"kind": kind, "name": name, "repeat": int(repeat),
+                  "result": json.load(open(path)), **extra}))
+EOF
+}
+
+run_ceiling() {
+  local r=$1 out=$work/ceiling-$r
+  echo "ingest.sh: [run $r] raw LMDB ceiling, $ceiling_records records, 1,000 per commit" >&2
+  "$bin/coexist-lmdb-ceiling" --dir "$out/batched" --records "$ceiling_records" --batch 1000 \
+    >"$out.batched.json"
+  record ceiling batched "$r" "$out.batched.json"
+  "$bin/coexist-lmdb-ceiling" --dir "$out/single" --records 500 --batch 1 >"$out.single.json"
+  record ceiling single "$r" "$out.single.json"
+  rm -rf "$out"
+}
+
+# run_scenario NAME CLIENTS WINDOW COUNT REPEAT
+run_scenario() {
+  local name=$1 clients=$2 window=$3 count=$4 r=$5
+  local dir=$work/$name-$r status=0
+  echo "ingest.sh: [run $r] $name: $clients clients × $window in flight, $count transactions" >&2
+  start_router "$dir" || return 1
+  loadgen "$dir/loadgen.json" --clients "$clients" --window "$window" --transactions "$count" \
+    --seed "$r" || status=$?
+  local rss_kb
+  rss_kb=$(vm_rss_kb "$router_pid")
+  stop_router
+  if ((status != 0)); then
+    echo "ingest.sh: $name: coexist-loadgen exited $status" >&2
+    return 1
+  fi
+  record scenario "$name" "$r" "$dir/loadgen.json" "{\"router_rss_kb\": $rss_kb}"
+  rm -rf "$dir/journal"  # keep the logs, free the disk
+}
+
+# The flat-memory run: 1,000,000 transactions in 10 loadgen runs against one router (so the
+# generator's memory stays bounded too), the RSS sampled every second and after each tenth.
+run_long() {
+  local dir=$work/long chunk=$((long_transactions / 10)) status=0
+  echo "ingest.sh: long run: $long_transactions transactions, 8 clients × 32 in flight" >&2
+  start_router "$dir" || return 1
+  (while kill -0 "$router_pid" 2>/dev/null; do
+     echo "$(date +%s.%N) $(vm_rss_kb "$router_pid")"
+     sleep 1
+   done) >"$dir/rss.tsv" &
+  sampler_pid=$!
+  : >"$dir/chunks.jsonl"
+  for i in $(seq 0 9); do
+    loadgen "$dir/chunk.json" --clients 8 --window 32 --transactions "$chunk" \
+      --first-index $((i * chunk)) --seed 1000 || status=$?
+    ((status == 0)) || { echo "ingest.sh: long run chunk $i: loadgen exited $status" >&2; return 1; }
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r["router_rss_kb"]=int(sys.argv[2]); print(json.dumps(r))' \
+      "$dir/chunk.json" "$(vm_rss_kb "$router_pid")" >>"$dir/chunks.jsonl"
+  done
+  "$bin/coexist" journal stats --journal "$dir/journal" --output json >"$dir/stats.json" || return 1
+  kill "$sampler_pid" 2>/dev/null || true
+  wait "$sampler_pid" 2>/dev/null || true
+  sampler_pid=""
+  stop_router
+  python3 - "$dir" >"$dir/long.json" <<'EOF'
+import json, sys
+d = sys.argv[1]
+chunks = [json.loads(line) for line in open(f"{d}/chunks.jsonl")]
+samples = [int(line.split()[1]) for line in open(f"{d}/rss.tsv") if line.split()[1] != "0"]
+stats = json.load(open(f"{d}/stats.json"))
+canonical = sum(c["mean_canonical_bytes"] * c["transactions"] for c in chunks) / sum(c["transactions"] for c in chunks)
+print(json.dumps({
+    "transactions": sum(c["transactions"] for c in chunks),
+    "accepted": sum(c["status"]["accepted"] for c in chunks),
+    "accepted_per_s": sum(c["status"]["accepted"] for c in chunks) / sum(c["elapsed_s"] for c in chunks),
+    "rss_kb": {"at_10_percent": chunks[0]["router_rss_kb"], "at_50_percent": chunks[4]["router_rss_kb"],
+               "at_100_percent": chunks[9]["router_rss_kb"], "max_sampled": max(samples, default=0),
+               "samples": len(samples)},
+    "journal": stats,
+    "mean_canonical_bytes": canonical,
+    "journal_bytes_per_transaction": stats["used_bytes"] / max(1, stats["transactions"]),
+}))
+EOF
+  record long long 1 "$dir/long.json"
+}
+
+# summarise RESULTS: the table, then the JSON summary (medians over the repeats).
+summarise() {
+  python3 - "$1" <<'EOF'
+import json, statistics, sys
+
+runs = [json.loads(line) for line in open(sys.argv[1])]
+median = lambda values: statistics.median(values) if values else None
+GOALS = {  # issue 2, "Performance"
+    "1x1": ("p50 <= 0.8 ms, p99 <= 1.5 ms",
+            lambda s: s["latency_ms"]["p50"] <= 0.8 and s["latency_ms"]["p99"] <= 1.5),
+    "32x1": (">= 16,000/s, p99 <= 5 ms",
+             lambda s: s["accepted_per_s"] >= 16000 and s["latency_ms"]["p99"] <= 5),
+    "8x32": (">= 100,000/s, p99 <= 6 ms",
+             lambda s: s["accepted_per_s"] >= 100000 and s["latency_ms"]["p99"] <= 6),
+    "32x32": (">= 60% of the ceiling",
+              lambda s: s["ratio_to_ceiling"] is not None and s["ratio_to_ceiling"] >= 0.6),
+}
+
+def results(kind, name):
+    return [run["result"] | {k: v for k, v in run.items() if k not in ("result", "kind", "name")}
+            for run in runs if run["kind"] == kind and run["name"] == name]
+
+batched, single = results("ceiling", "batched"), results("ceiling", "single")
+ceiling = {
+    "records_per_s": median([r["records_per_s"] for r in batched]),
+    "commits_per_s": median([r["commits_per_s"] for r in batched]),
+    "mean_record_bytes": median([r["mean_record_bytes"] for r in batched]),
+    "durable_commit_ms": median([1000 / r["commits_per_s"] for r in single]),
+}
+summary = {"repeat": max([run["repeat"] for run in runs], default=0), "ceiling": ceiling,
+           "scenarios": {}}
+for name in ["1x1", "32x1", "8x32", "32x32"]:
+    rs = results("scenario", name)
+    if not rs:
+        continue
+    s = {
+        "clients": rs[0]["clients"], "window": rs[0]["window"],
+        "transactions": rs[0]["transactions"],
+        "accepted_per_s": median([r["accepted_per_s"] for r in rs]),
+        "latency_ms": {q: median([r["latency_ms"][q] for r in rs]) for q in ("p50", "p99", "max")},
+        "not_accepted": sum(r["status"]["duplicate"] + r["status"]["rejected"] + r["status"]["error"]
+                            for r in rs),
+        "mean_canonical_bytes": median([r["mean_canonical_bytes"] for r in rs]),
+        "router_rss_kb": median([r["router_rss_kb"] for r in rs]),
+    }
+    s["ratio_to_ceiling"] = (round(s["accepted_per_s"] / ceiling["records_per_s"], 3)
+                             if ceiling["records_per_s"] else None)
+    text, check = GOALS[name]
+    s["goal"], s["goal_met"] = text, bool(check(s))
+    summary["scenarios"][name] = s
+longs = results("long", "long")
+if longs:
+    summary["long"] = longs[0]
+
+row = "{:<8} {:>7} {:>11} {:>8} {:>8} {:>6}   {}"
+print(row.format("scenario", "load", "accepted/s", "p50 ms", "p99 ms", "ratio", "goal"))
+if ceiling["records_per_s"]:
+    print(row.format("ceiling", "1000/tx", f"{ceiling['records_per_s']:,.0f}", "", "", "1.000",
+                     f"(durable commit alone: {ceiling['durable_commit_ms']:.2f} ms; "
+                     f"record {ceiling['mean_record_bytes']:.0f} B)"))
+for name, s in summary["scenarios"].items():
+    ratio = s["ratio_to_ceiling"]
+    print(row.format(name, f"{s['clients']}x{s['window']}", f"{s['accepted_per_s']:,.0f}",
+                     f"{s['latency_ms']['p50']:.3f}", f"{s['latency_ms']['p99']:.3f}",
+                     f"{ratio:.3f}" if ratio is not None else "-",
+                     f"{s['goal']}: {'met' if s['goal_met'] else 'MISSED'}"
+                     + (f" ({s['not_accepted']} not accepted!)" if s["not_accepted"] else "")))
+if longs:
+    l, rss = longs[0], longs[0]["rss_kb"]
+    print(f"long: {l['transactions']:,} transactions at {l['accepted_per_s']:,.0f}/s; router RSS "
+          f"{rss['at_10_percent']:,} / {rss['at_50_percent']:,} / {rss['at_100_percent']:,} KiB "
+          f"at 10/50/100%, max sampled {rss['max_sampled']:,} KiB; journal "
+          f"{l['journal_bytes_per_transaction']:,.0f} B per transaction = "
+          f"{l['journal_bytes_per_transaction'] / l['mean_canonical_bytes']:.2f}x canonical")
+print(json.dumps(summary, indent=2))
+EOF
+}
+
+# Scenario table: name clients window default-count.
+scenarios=(
+  "1x1 1 1 5000"
+  "32x1 32 1 50000"
+  "8x32 8 32 300000"
+  "32x32 32 32 300000"
+)
+
+failed=0
+for r in $(seq "$repeat"); do
+  run_ceiling "$r"
+  for scenario in "${scenarios[@]}"; do
+    read -r name clients window count <<<"$scenario"
+    run_scenario "$name" "$clients" "$window" "${transactions:-$count}" "$r" || failed=1
+  done
+done
+((long)) && { run_long || failed=1; }
+
+summarise "$results" >"$work/summary.txt"
+cat "$work/summary.txt"
+[[ -z $json_out ]] || sed -n '/^{/,$p' "$work/summary.txt" >"$json_out"
+exit "$failed"

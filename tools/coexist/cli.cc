@@ -1,0 +1,104 @@
+#include "tools/coexist/cli.h"
+
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "router/config.h"
+
+namespace coexist::cli {
+
+std::optional<int> parse_options(const Arguments& arguments, const po::options_description& options,
+                                 const po::positional_options_description& positional,
+                                 const std::string& synopsis, po::variables_map& values) {
+  po::options_description all = options;
+  all.add_options()("help,h", "show this help");
+  try {
+    po::store(po::command_line_parser(arguments.words).options(all).positional(positional).run(),
+              values);
+    if (values.count("help") != 0U) {
+      std::cout << "usage: coexist " << arguments.command << " " << synopsis << "\n\n" << all;
+      return kExitOk;
+    }
+    po::notify(values);
+  } catch (const po::error& error) {
+    print_error(arguments.command, std::string(error.what()) + " (see --help)");
+    return kExitUsage;
+  }
+  return std::nullopt;
+}
+
+void add_journal_options(po::options_description& options) {
+  options.add_options()("journal", po::value<std::string>(), "journal directory (read-only)")(
+      "config", po::value<std::string>(), "take the journal directory from this router config")(
+      "output", po::value<std::string>()->default_value("table"), "table | json");
+}
+
+std::optional<std::filesystem::path> journal_directory(const po::variables_map& values,
+                                                       std::string& error) {
+  if (values.count("journal") != 0U) return std::filesystem::path(values["journal"].as<std::string>());
+  if (values.count("config") != 0U) {
+    auto config = router::load_config(values["config"].as<std::string>());
+    if (!config.is_ok()) {
+      error = config.status().message();
+      return std::nullopt;
+    }
+    return config.value().journal.path;
+  }
+  return router::quickstart_config(std::filesystem::current_path()).journal.path;
+}
+
+std::unique_ptr<journal::Journal> open_journal_read_only(const po::variables_map& values,
+                                                         int& exit_code) {
+  std::string error;
+  auto directory = journal_directory(values, error);
+  if (!directory) {
+    print_error("journal", error);
+    exit_code = kExitUsage;
+    return nullptr;
+  }
+  journal::OpenOptions options;
+  options.path = *directory;
+  options.read_only = true;
+  auto opened = journal::Journal::open(options);
+  if (!opened.is_ok()) {
+    print_error("journal", opened.status().message());
+    exit_code = kExitJournal;
+    return nullptr;
+  }
+  return std::move(opened.value());
+}
+
+bool json_output(const po::variables_map& values, bool& is_json) {
+  std::string output = values.count("output") != 0U ? values["output"].as<std::string>() : "table";
+  if (output != "json" && output != "table") {
+    print_error("output", "--output must be table or json, not \"" + output + "\"");
+    return false;
+  }
+  is_json = output == "json";
+  return true;
+}
+
+void print_error(const std::string& command, const std::string& message) {
+  std::cerr << "coexist " << command << ": " << message << "\n";
+}
+
+bool read_text_file(const std::string& path, std::string& text, std::string& error) {
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      error = "cannot read " + path;
+      return false;
+    }
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  text = buffer.str();
+  return true;
+}
+
+}  // namespace coexist::cli

@@ -1,0 +1,138 @@
+// coexist send: submits JSON lines to the router's ingest socket, pipelined, and prints one ack
+// line per input line, in input order (the router answers a client in arrival order).
+
+#include <fstream>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+#include <zmq.hpp>
+
+#include "tools/coexist/cli.h"
+
+namespace coexist::cli {
+namespace {
+
+struct SendTally {
+  std::size_t rejected = 0;
+  std::size_t retryable = 0;
+};
+
+void tally_ack(const nlohmann::json& ack, SendTally& tally) {
+  std::string status = ack.is_object() ? ack.value("status", "") : "";
+  if (status == "rejected") ++tally.rejected;
+  if (status == "error") ++tally.retryable;
+}
+
+void print_ack(const std::string& reply, bool as_json, SendTally& tally) {
+  nlohmann::json ack = nlohmann::json::parse(reply, nullptr, false);
+  if (ack.is_array()) {
+    for (const auto& element : ack) tally_ack(element, tally);
+  } else {
+    tally_ack(ack, tally);
+  }
+  if (as_json || ack.is_discarded()) {
+    std::cout << reply << "\n";
+    return;
+  }
+  auto print_one = [](const nlohmann::json& one) {
+    std::cout << one.value("status", "?") << "\t" << one.value("source", "") << "/"
+              << one.value("id", "");
+    if (one.contains("seq")) std::cout << "\tseq=" << one["seq"];
+    if (one.contains("route")) {
+      std::cout << "\troute=" << one.value("route", "") << " (rule \"" << one.value("rule", "")
+                << "\" v" << one.value("rules_version", 0) << ")";
+    }
+    if (one.contains("error")) {
+      std::cout << "\t" << one["error"].value("code", "") << " "
+                << one["error"].value("path", "") << ": " << one["error"].value("message", "");
+    }
+    std::cout << "\n";
+  };
+  if (ack.is_array()) {
+    for (const auto& element : ack) print_one(element);
+  } else {
+    print_one(ack);
+  }
+}
+
+bool next_line(std::istream& in, std::string& line) {
+  while (std::getline(in, line)) {
+    if (line.find_first_not_of(" \t\r") != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int run_send(const Arguments& arguments) {
+  po::options_description options("send options");
+  options.add_options()("endpoint", po::value<std::string>()->default_value("tcp://127.0.0.1:5570"),
+                        "router ingest endpoint")(
+      "window", po::value<unsigned>()->default_value(64), "requests in flight (1..10000)")(
+      "timeout-ms", po::value<unsigned>()->default_value(10000),
+      "give up (exit 3) when no ack arrives for this long")(
+      "output", po::value<std::string>()->default_value("json"), "json (the acks) | table")(
+      "file", po::value<std::string>()->required(), "JSON lines to send, - for stdin");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map values;
+  if (auto exit_code = parse_options(arguments, options, positional,
+                                     "[--endpoint E] [--window N] FILE|-", values)) {
+    return *exit_code;
+  }
+  bool as_json = false;
+  if (!json_output(values, as_json)) return kExitUsage;
+  unsigned window = values["window"].as<unsigned>();
+  if (window < 1 || window > 10000) {
+    print_error("send", "--window must be 1..10000");
+    return kExitUsage;
+  }
+  std::string file = values["file"].as<std::string>();
+  std::ifstream file_stream;
+  if (file != "-") {
+    file_stream.open(file, std::ios::binary);
+    if (!file_stream) {
+      print_error("send", "cannot read " + file);
+      return kExitUsage;
+    }
+  }
+  std::istream& in = file == "-" ? std::cin : file_stream;
+
+  zmq::context_t context(1);
+  zmq::socket_t socket(context, zmq::socket_type::dealer);
+  socket.set(zmq::sockopt::linger, 0);
+  socket.set(zmq::sockopt::rcvtimeo, static_cast<int>(values["timeout-ms"].as<unsigned>()));
+  std::string endpoint = values["endpoint"].as<std::string>();
+  try {
+    socket.connect(endpoint);
+  } catch (const zmq::error_t& error) {
+    print_error("send", "bad endpoint " + endpoint + ": " + error.what());
+    return kExitUsage;
+  }
+  SendTally tally;
+  std::size_t in_flight = 0;
+  std::string line;
+  bool more = next_line(in, line);
+  while (more || in_flight > 0) {
+    while (more && in_flight < window) {
+      (void)socket.send(zmq::buffer(line), zmq::send_flags::none);
+      ++in_flight;
+      more = next_line(in, line);
+    }
+    zmq::message_t reply;
+    if (!socket.recv(reply, zmq::recv_flags::none)) {
+      print_error("send", "the router at " + endpoint + " did not answer within " +
+                              std::to_string(values["timeout-ms"].as<unsigned>()) + " ms (" +
+                              std::to_string(in_flight) + " requests unanswered)");
+      return kExitUnreachable;
+    }
+    --in_flight;
+    print_ack(reply.to_string(), as_json, tally);
+  }
+  std::cout.flush();
+  if (tally.rejected > 0) return kExitCheckFailed;
+  if (tally.retryable > 0) return kExitUnreachable;
+  return kExitOk;
+}
+
+}  // namespace coexist::cli

@@ -1,0 +1,37 @@
+#include <spdlog/spdlog.h>
+
+#include "router/router.h"
+#include "router/stop_signals.h"
+#include "tools/coexist/cli.h"
+
+namespace coexist::cli {
+
+int run_serve(const Arguments& arguments) {
+  po::options_description options("serve options");
+  options.add_options()("config", po::value<std::string>(), "router configuration file (JSON)")(
+      "ready-file", po::value<std::string>(),
+      "write the bound endpoints and pid here (JSON) once ready; removed on exit");
+  po::variables_map values;
+  if (auto exit_code = parse_options(arguments, options, {}, "[--config F] [--ready-file F]", values)) {
+    return *exit_code;
+  }
+  router::Config config;
+  if (values.count("config") != 0U) {
+    auto loaded = router::load_config(values["config"].as<std::string>());
+    if (!loaded.is_ok()) {
+      print_error("serve", "config: " + loaded.status().message());
+      return kExitUsage;
+    }
+    config = std::move(loaded).value();
+  } else {
+    config = router::quickstart_config(std::filesystem::current_path());
+  }
+  spdlog::set_level(spdlog::level::from_str(config.log.level));
+  router::ServeOptions serve_options;
+  if (values.count("ready-file") != 0U) serve_options.ready_file = values["ready-file"].as<std::string>();
+  std::atomic<bool> stop{false};
+  router::StopSignals signals(stop);  // before any thread starts: they inherit the blocked mask
+  return router::serve(config, serve_options, stop);
+}
+
+}  // namespace coexist::cli
