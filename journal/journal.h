@@ -39,6 +39,9 @@ struct OpenOptions {
   bool read_only = false;
   std::uint64_t map_size_bytes_initial = 64ULL << 20;
   std::uint64_t map_size_bytes_max = 64ULL << 30;
+  // Fault injection for tests: called before each commit; returning true makes that commit fail
+  // as an I/O error would (the write transaction is aborted). Unset in production.
+  std::function<bool()> fail_commit_for_test;
 };
 
 // One transaction to append: its canonical JSON plus the fields the record keeps beside it.

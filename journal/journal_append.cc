@@ -143,6 +143,10 @@ Attempt attempt_batch(Journal::Impl& impl, std::span<const AppendRequest> reques
       return Attempt::failed;
     }
   }
+  if (impl.options.fail_commit_for_test && impl.options.fail_commit_for_test()) {
+    error = Status::error(Status::Code::io_error, "commit: injected I/O error");
+    return Attempt::failed;  // the transaction aborts on scope exit: nothing is written
+  }
   int rc = txn.commit();
   if (rc == MDB_MAP_FULL) return Attempt::map_full;
   if (rc != 0) {

@@ -143,5 +143,33 @@ TEST(IngestE2eTest, SigtermAcknowledgesEverythingItJournaledAndExitsZero) {
   EXPECT_GT(acked, 0U);
 }
 
+TEST(IngestE2eTest, FullJournalAnswersRetryableJournalFullAndLosesNothing) {
+  TempDir dir;
+  RouterProcess router(dir.path(), {{"journal", {{"map_size_mb_initial", 1}, {"map_size_mb_max", 16}}}});
+  ASSERT_TRUE(router.start());
+  IngestClient client(router.ingest());
+  std::size_t accepted = 0;
+  std::uint64_t next = 0;
+  nlohmann::json full_ack;
+  while (full_ack.is_null() && next < 60000) {
+    std::string request = "[";
+    for (int i = 0; i < 250; ++i) request += (i > 0 ? "," : "") + sample_transaction(next++);
+    for (const auto& ack : client.request(request + "]")) {
+      if (ack["status"] == "accepted") ++accepted;
+      if (ack["status"] == "error" && full_ack.is_null()) full_ack = ack;
+    }
+  }
+  ASSERT_FALSE(full_ack.is_null()) << "16 MiB never filled";
+  EXPECT_EQ(full_ack["error"]["code"], "journal_full");
+  EXPECT_TRUE(full_ack.contains("id"));
+  EXPECT_EQ(client.request(sample_transaction(0))["status"], "duplicate")
+      << "what is journaled is still recognised";
+  EXPECT_EQ(router.stop(), 0);
+  auto verify = run_command(binary("coexist"), {"journal", "verify", "--output", "json", "--journal",
+                                                router.journal_dir().string()}, dir.path());
+  ASSERT_EQ(verify.exit_code, 0) << verify.out;
+  EXPECT_EQ(nlohmann::json::parse(verify.out)["records"], accepted);
+}
+
 }  // namespace
 }  // namespace coexist::test

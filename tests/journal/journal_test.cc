@@ -163,6 +163,30 @@ TEST(JournalTest, BeyondTheMaximumIsJournalFullAndNothingIsWritten) {
   EXPECT_EQ(later[0].seq, 2U);
 }
 
+TEST(JournalTest, FailedCommitIsStickyAndWritesNothing) {
+  TempDir dir;
+  bool fail = false;
+  journal::OpenOptions options;
+  options.path = dir.path();
+  options.fail_commit_for_test = [&] { return fail; };
+  auto journal = std::move(journal::Journal::open(options).value());
+  RequestBuilder build;
+  (void)append(*journal, {build.make(transaction_json("A"))});
+  fail = true;
+  std::vector<AppendResult> results;
+  std::vector<journal::AppendRequest> second{build.make(transaction_json("B"))};
+  Status failed = journal->append_batch(second, results);
+  EXPECT_EQ(failed.code(), Status::Code::unavailable);
+  EXPECT_TRUE(results.empty()) << "no acknowledgement after a failed commit";
+  fail = false;
+  std::vector<journal::AppendRequest> third{build.make(transaction_json("C"))};
+  Status later = journal->append_batch(third, results);
+  EXPECT_EQ(later.code(), Status::Code::unavailable) << "the failure is sticky";
+  EXPECT_FALSE(journal->failure().is_ok());
+  EXPECT_EQ(journal->head().value().seq, 1U);
+  EXPECT_EQ(journal->find("billing", "B").value(), std::nullopt);
+}
+
 TEST(JournalTest, ReadOnlyOpenOfMissingJournalIsNotFound) {
   TempDir dir;
   journal::OpenOptions options;
