@@ -31,24 +31,34 @@ std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text) {
   parts.tm_mday = std::stoi(text.substr(8, 2));
   std::int64_t fraction_us = 0;
   if (text.size() > 10) {
-    int hour = 0;
-    int minute = 0;
-    int second = 0;
-    char zulu = 0;
-    int consumed = 0;
-    if (std::sscanf(text.c_str() + 10, "T%2d:%2d:%2d%n", &hour, &minute, &second, &consumed) != 3) {
-      return std::nullopt;
+    // "THH:MM:SS" then an optional ".f{1,6}" then "Z", every digit checked (no signs, no spaces).
+    auto digits = [&](std::size_t at, std::size_t count) {
+      if (text.size() < at + count) return -1;
+      int value = 0;
+      for (std::size_t i = at; i < at + count; ++i) {
+        if (std::isdigit(static_cast<unsigned char>(text[i])) == 0) return -1;
+        value = value * 10 + (text[i] - '0');
+      }
+      return value;
+    };
+    if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':') return std::nullopt;
+    int hour = digits(11, 2);
+    int minute = digits(14, 2);
+    int second = digits(17, 2);
+    if (hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    std::size_t at = 19;
+    if (text[at] == '.') {
+      std::size_t end_of_fraction = at + 1;
+      while (end_of_fraction < text.size() && std::isdigit(static_cast<unsigned char>(text[end_of_fraction])) != 0) {
+        ++end_of_fraction;
+      }
+      std::size_t count = end_of_fraction - at - 1;
+      if (count == 0 || count > 6) return std::nullopt;
+      fraction_us = digits(at + 1, count);
+      for (std::size_t i = count; i < 6; ++i) fraction_us *= 10;
+      at = end_of_fraction;
     }
-    std::string rest = text.substr(10 + static_cast<std::size_t>(consumed));
-    if (!rest.empty() && rest[0] == '.') {
-      std::size_t digits = 1;
-      while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits])) != 0) ++digits;
-      std::string fraction = (rest.substr(1, digits - 1) + "000000").substr(0, 6);
-      fraction_us = std::stoll(fraction);
-      rest = rest.substr(digits);
-    }
-    zulu = rest.size() == 1 ? rest[0] : 0;
-    if (zulu != 'Z' || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    if (at + 1 != text.size() || text[at] != 'Z') return std::nullopt;
     parts.tm_hour = hour;
     parts.tm_min = minute;
     parts.tm_sec = second;

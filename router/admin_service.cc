@@ -106,6 +106,10 @@ std::optional<RulesChange> AdminService::prepare_rules_change(const nlohmann::js
                                                               nlohmann::json& error) const {
   auto reason = required_text(request, "reason", error);
   if (!reason) return std::nullopt;
+  if (request.contains("applied_by") && !request["applied_by"].is_string()) {
+    error = error_reply("bad_request", "\"applied_by\" must be a string");
+    return std::nullopt;
+  }
   std::int64_t now_us = clock_.now_us();
   std::int64_t effective_at_us = now_us;
   if (request.contains("effective_at")) {

@@ -1,5 +1,6 @@
 #include "router/config.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -109,6 +110,8 @@ void read_journal(FieldReader& reader, const json& root, const std::filesystem::
   if (!reader.failed() && path.empty()) reader.fail("journal.path", "must not be empty");
   out.path = resolve(base, path);
   reader.unsigned_field(section, "journal", "map_size_mb_max", 16, 16ULL << 20, out.map_size_mb_max);
+  // The default initial size follows a smaller maximum; an explicit one must fit under it.
+  out.map_size_mb_initial = std::min(out.map_size_mb_initial, out.map_size_mb_max);
   reader.unsigned_field(section, "journal", "map_size_mb_initial", 1, out.map_size_mb_max,
                         out.map_size_mb_initial);
 }
@@ -191,6 +194,8 @@ void read_delivery(FieldReader& reader, const json& root, DeliveryConfig& out) {
   }
   reader.narrow_field(section, "delivery", "attempts_max", 1, 1000, out.attempts_max);
   reader.narrow_field(section, "delivery", "backoff_ms_base", 1, 600000, out.backoff_ms_base);
+  // The default maximum follows a larger base; an explicit one must not be below it.
+  out.backoff_ms_max = std::max(out.backoff_ms_max, out.backoff_ms_base);
   reader.narrow_field(section, "delivery", "backoff_ms_max", out.backoff_ms_base, 86400000,
                       out.backoff_ms_max);
 }
@@ -211,6 +216,9 @@ void read_sections(FieldReader& reader, const json& root, const std::filesystem:
       reader.fail("targets", "must be an object of target name -> target");
     } else {
       for (const auto& [name, value] : root.at("targets").items()) {
+        if (name != "legacy" && name != "new") {
+          reader.fail("targets." + name, "unknown target (routes deliver to \"legacy\" and \"new\")");
+        }
         read_target(reader, name, value, base, config.targets[name]);
       }
     }

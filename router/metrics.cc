@@ -17,6 +17,17 @@ std::string format_seconds(double seconds) {
   return text;
 }
 
+// Exact decimal seconds from integer nanoseconds ("1.234567891", "1.75", "0"): a double with %g
+// would keep 6 digits and freeze a long-running _sum.
+std::string format_nanoseconds_as_seconds(std::uint64_t nanoseconds) {
+  std::string text = std::to_string(nanoseconds / 1'000'000'000ULL);
+  std::string fraction = std::to_string(nanoseconds % 1'000'000'000ULL);
+  fraction.insert(0, 9 - fraction.size(), '0');
+  while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+  if (!fraction.empty()) text += "." + fraction;
+  return text;
+}
+
 }  // namespace
 
 void Histogram::observe_ns(std::int64_t nanoseconds) {
@@ -38,8 +49,7 @@ void Histogram::append_prometheus(std::string& out, const std::string& name,
     std::string bound = i < kBoundsSeconds.size() ? format_seconds(kBoundsSeconds[i]) : "+Inf";
     out += name + "_bucket{le=\"" + bound + "\"} " + std::to_string(cumulative) + "\n";
   }
-  double sum = static_cast<double>(sum_ns_.load(std::memory_order_relaxed)) / 1e9;
-  out += name + "_sum " + format_seconds(sum) + "\n";
+  out += name + "_sum " + format_nanoseconds_as_seconds(sum_ns_.load(std::memory_order_relaxed)) + "\n";
   out += name + "_count " + std::to_string(count_.load(std::memory_order_relaxed)) + "\n";
 }
 

@@ -1,0 +1,33 @@
+#include "model/timestamp.h"
+
+#include <gtest/gtest.h>
+
+namespace coexist {
+namespace {
+
+TEST(TimestampTest, FormatsMicrosecondsInUtc) {
+  EXPECT_EQ(format_rfc3339_utc(0), "1970-01-01T00:00:00.000000Z");
+  EXPECT_EQ(format_rfc3339_utc(1'764'000'000'123'456), "2025-11-24T16:00:00.123456Z");
+  EXPECT_EQ(format_rfc3339_utc(-1), "1969-12-31T23:59:59.999999Z");
+}
+
+TEST(TimestampTest, ParsesDatesAndTimesRoundTrip) {
+  EXPECT_EQ(parse_rfc3339_utc("1970-01-02"), 86'400'000'000);
+  EXPECT_EQ(parse_rfc3339_utc("2025-11-24T16:00:00.123456Z"), 1'764'000'000'123'456);
+  EXPECT_EQ(parse_rfc3339_utc("2025-11-24T16:00:00.5Z"), 1'764'000'000'500'000);
+  EXPECT_EQ(parse_rfc3339_utc("2025-11-24T16:00:00Z"), 1'764'000'000'000'000);
+  std::int64_t now = 1'795'000'000'654'321;
+  EXPECT_EQ(parse_rfc3339_utc(format_rfc3339_utc(now)), now);
+}
+
+TEST(TimestampTest, RejectsAnythingButStrictUtc) {
+  for (const char* bad : {"", "2026-02-30", "2026-11-25T-1:00:00Z", "2026-11-25T24:00:00Z",
+                          "2026-11-25T10:00:00", "2026-11-25T10:00:00+01:00", "2026-11-25 10:00:00Z",
+                          "2026-11-25T10:00:00.Z", "2026-11-25T10:00:00.1234567Z", "2026-11-25T1:00:00Z",
+                          "2026-11-25T10:00:00Zjunk"}) {
+    EXPECT_FALSE(parse_rfc3339_utc(bad).has_value()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace coexist
