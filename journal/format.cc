@@ -80,6 +80,14 @@ struct DigestContextDeleter {
   void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
 };
 
+// Fetched once: with OpenSSL 3, passing EVP_sha256() looks the implementation up on every
+// EVP_DigestInit_ex, which cost as much as hashing a 1 KiB record.
+const EVP_MD* sha256_algorithm() {
+  static EVP_MD* algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  COEXIST_ASSERT(algorithm != nullptr);
+  return algorithm;
+}
+
 }  // namespace
 
 void put_u64(std::string& out, std::uint64_t value) {
@@ -135,7 +143,7 @@ Hash chain_hash(const Hash& prev_hash, std::uint64_t seq, std::uint8_t version,
   prefix.push_back(static_cast<char>(version));
   Hash hash{};
   unsigned int length = 0;
-  bool ok = EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) == 1 &&
+  bool ok = EVP_DigestInit_ex(context.get(), sha256_algorithm(), nullptr) == 1 &&
             EVP_DigestUpdate(context.get(), prev_hash.data(), prev_hash.size()) == 1 &&
             EVP_DigestUpdate(context.get(), prefix.data(), prefix.size()) == 1 &&
             EVP_DigestUpdate(context.get(), body.data(), body.size()) == 1 &&

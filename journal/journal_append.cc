@@ -34,34 +34,35 @@ AppendResult judge_repeat(std::string_view original_canonical, std::string_view 
   return result;
 }
 
-// Looks (source, id) up in the committed journal: a repeat's verdict, or nullopt when new.
-// Sets `rc` on an LMDB failure.
-std::optional<AppendResult> find_committed(const Journal::Impl& impl, MDB_txn* txn,
-                                           const std::string& key, const RecordFields& fields,
-                                           int& rc) {
-  MDB_val index_key = lmdb::value_of(key);
-  MDB_val index_value{};
-  rc = mdb_get(txn, impl.idempotency, &index_key, &index_value);
-  if (rc == MDB_NOTFOUND) {
-    rc = 0;
-    return std::nullopt;
-  }
-  if (rc != 0) return std::nullopt;
-  COEXIST_ASSERT(index_value.mv_size == 8);
-  std::uint64_t seq = get_u64(static_cast<const unsigned char*>(index_value.mv_data));
+// The verdict on a key already in the committed journal at `seq`. Sets `rc` on an LMDB failure.
+AppendResult judge_committed(const Journal::Impl& impl, MDB_txn* txn, std::uint64_t seq,
+                             const RecordFields& fields, int& rc) {
   std::string record_key = seq_key(seq);
   MDB_val lookup = lmdb::value_of(record_key);
   MDB_val record_value{};
-  if (rc = mdb_get(txn, impl.transactions, &lookup, &record_value); rc != 0) return std::nullopt;
+  if (rc = mdb_get(txn, impl.transactions, &lookup, &record_value); rc != 0) return {};
   auto record = decode_record(seq, lmdb::view_of(record_value));
   COEXIST_ASSERT(record.has_value());  // checked when written; a bad page is LMDB's to report
   return judge_repeat(record->canonical, fields.canonical, seq, record->route, record->rule,
                       record->rules_version);
 }
 
-// Encodes, hashes and puts one new record plus its index entry.
-int put_new(Journal::Impl& impl, MDB_txn* txn, const std::string& key, const RecordFields& fields,
-            BatchState& state) {
+// Claims (source, id) for the next seq in the index and, when it was free, encodes, hashes and
+// puts the record. One B-tree descent decides new vs repeat: MDB_NOOVERWRITE answers
+// MDB_KEYEXIST with the existing seq. Returns the repeat's verdict, or nullopt when written.
+std::optional<AppendResult> put_new(Journal::Impl& impl, MDB_txn* txn, const std::string& key,
+                                    const RecordFields& fields, BatchState& state, int& rc) {
+  std::string record_key = seq_key(state.next_seq);
+  MDB_val index_key = lmdb::value_of(key);
+  MDB_val index_value = lmdb::value_of(record_key);
+  rc = mdb_put(txn, impl.idempotency, &index_key, &index_value, MDB_NOOVERWRITE);
+  if (rc == MDB_KEYEXIST) {
+    COEXIST_ASSERT(index_value.mv_size == 8);
+    rc = 0;
+    return judge_committed(impl, txn, get_u64(static_cast<const unsigned char*>(index_value.mv_data)),
+                           fields, rc);
+  }
+  if (rc != 0) return std::nullopt;
   std::string& record = impl.record_buffer;
   record.clear();
   record.push_back(static_cast<char>(kRecordVersion));
@@ -72,21 +73,13 @@ int put_new(Journal::Impl& impl, MDB_txn* txn, const std::string& key, const Rec
   std::copy(hash.begin(), hash.end(), record.begin() + 1);
   // Check the record right before it goes to disk (TigerBeetle): it must decode to what we meant.
   COEXIST_ASSERT(decode_record(state.next_seq, record).has_value());
-
-  std::string record_key = seq_key(state.next_seq);
   MDB_val record_key_value = lmdb::value_of(record_key);
   MDB_val record_value = lmdb::value_of(record);
-  if (int rc = mdb_put(txn, impl.transactions, &record_key_value, &record_value, MDB_APPEND); rc != 0) {
-    return rc;
-  }
-  MDB_val index_key = lmdb::value_of(key);
-  MDB_val index_value = lmdb::value_of(record_key);
-  if (int rc = mdb_put(txn, impl.idempotency, &index_key, &index_value, MDB_NOOVERWRITE); rc != 0) {
-    return rc;
-  }
+  rc = mdb_put(txn, impl.transactions, &record_key_value, &record_value, MDB_APPEND);
+  if (rc != 0) return std::nullopt;
   state.last_hash = hash;
   ++state.next_seq;
-  return 0;
+  return std::nullopt;
 }
 
 // Records a new rule-set version after the batch's transactions, in the same write transaction.
@@ -121,15 +114,15 @@ Attempt attempt_batch(Journal::Impl& impl, std::span<const AppendRequest> reques
       continue;
     }
     int rc = 0;
-    if (auto repeat = find_committed(impl, txn.get(), key, fields, rc)) {
-      results[i] = std::move(*repeat);
-      continue;
-    }
-    if (rc == 0) rc = put_new(impl, txn.get(), key, fields, state);
+    std::optional<AppendResult> repeat = put_new(impl, txn.get(), key, fields, state, rc);
     if (rc == MDB_MAP_FULL) return Attempt::map_full;
     if (rc != 0) {
       error = lmdb::error("write record", rc);
       return Attempt::failed;
+    }
+    if (repeat) {
+      results[i] = std::move(*repeat);
+      continue;
     }
     results[i] = AppendResult{AppendStatus::accepted, state.next_seq - 1, std::string(fields.route),
                               std::string(fields.rule), fields.rules_version};

@@ -81,7 +81,7 @@ void IngestServer::run(const std::atomic<bool>& stop) {
     if ((items[0].revents & ZMQ_POLLIN) != 0) {
       zmq::message_t signal;
       (void)done_.recv(signal, zmq::recv_flags::none);
-      finish_commit();
+      on_commit_done();
     }
     if (receive && (items[1].revents & ZMQ_POLLIN) != 0) receive_available();
     if (administer && (items[2].revents & ZMQ_POLLIN) != 0) admin_->receive_available(*this);
@@ -171,9 +171,11 @@ void IngestServer::add_items(ParsedRequest& parsed, BatchRequest& request) {
 
 void IngestServer::start_commit() {
   COEXIST_ASSERT(committing_ == nullptr && !building_->empty());
+  COEXIST_ASSERT(!free_.empty());
   building_->seal();
   committing_ = building_;
-  building_ = (committing_ == &batches_[0]) ? &batches_[1] : &batches_[0];
+  building_ = free_.back();
+  free_.pop_back();
   COEXIST_ASSERT(building_->empty());
   if (committing_->rules_change) {
     // From here on, transactions go into later batches, committed after this version's record.
@@ -189,9 +191,19 @@ bool IngestServer::attach_rules_change(RulesChange change) {
   return true;
 }
 
-void IngestServer::finish_commit() {
+// The committed batch is answered only after the next one has been handed over: the commit
+// thread syncs while this thread writes replies.
+void IngestServer::on_commit_done() {
   COEXIST_ASSERT(committing_ != nullptr);
-  Batch& batch = *committing_;
+  Batch* finished = committing_;
+  committing_ = nullptr;
+  if (!building_->empty()) start_commit();
+  answer(*finished);
+  finished->clear();
+  free_.push_back(finished);
+}
+
+void IngestServer::answer(Batch& batch) {
   for (const journal::AppendResult& result : batch.results) {
     if (result.status == journal::AppendStatus::accepted) {
       metrics_.accepted_total.fetch_add(1, std::memory_order_relaxed);
@@ -212,8 +224,6 @@ void IngestServer::finish_commit() {
     metrics_.ack_seconds.observe_ns(clock_.steady_ns() - request.received_steady_ns);
   }
   if (batch.rules_change && admin_ != nullptr) admin_->rules_change_done(*batch.rules_change, batch.status);
-  batch.clear();
-  committing_ = nullptr;
 }
 
 void IngestServer::send_reply(BatchRequest& request, const std::string& reply) {

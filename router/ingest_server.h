@@ -51,7 +51,8 @@ class IngestServer final : public RulesChangeSink {
   void accept_request(std::vector<zmq::message_t>& frames);
   void add_items(ParsedRequest& parsed, BatchRequest& request);
   void start_commit();
-  void finish_commit();
+  void on_commit_done();
+  void answer(Batch& batch);
   void send_reply(BatchRequest& request, const std::string& reply);
   [[nodiscard]] bool building_full() const;
 
@@ -67,9 +68,12 @@ class IngestServer final : public RulesChangeSink {
   zmq::socket_t socket_;
   zmq::socket_t done_;
   TransactionParser parser_;
-  Batch batches_[2];
+  // Three batches rotate: one being built, one being committed, and one whose replies are being
+  // sent right after its commit, while the next commit already runs.
+  Batch batches_[3];
   Batch* building_ = &batches_[0];
   Batch* committing_ = nullptr;  // handed to the worker, not yet answered
+  std::vector<Batch*> free_{&batches_[1], &batches_[2]};
   std::unique_ptr<CommitWorker> worker_;
   std::string reply_buffer_;
 };
