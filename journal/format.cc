@@ -4,77 +4,11 @@
 
 #include <memory>
 
+#include "journal/byte_codec.h"
 #include "model/assert.h"
 
 namespace coexist::journal {
 namespace {
-
-void put_u16(std::string& out, std::uint16_t value) {
-  out.push_back(static_cast<char>(value >> 8));
-  out.push_back(static_cast<char>(value & 0xff));
-}
-
-void put_u32(std::string& out, std::uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
-}
-
-void put_str(std::string& out, std::string_view text) {
-  COEXIST_ASSERT(text.size() <= 0xffff);
-  put_u16(out, static_cast<std::uint16_t>(text.size()));
-  out.append(text);
-}
-
-// Reads the body grammar of format.h, refusing to step past the end.
-class BodyReader {
- public:
-  explicit BodyReader(std::string_view bytes) : bytes_(bytes) {}
-
-  bool u8(std::uint8_t& value) {
-    if (!have(1)) return false;
-    value = static_cast<std::uint8_t>(bytes_[position_++]);
-    return true;
-  }
-  bool u32(std::uint32_t& value) {
-    std::uint64_t wide = 0;
-    if (!unsigned_be(4, wide)) return false;
-    value = static_cast<std::uint32_t>(wide);
-    return true;
-  }
-  bool u64(std::uint64_t& value) { return unsigned_be(8, value); }
-  bool i64(std::int64_t& value) {
-    std::uint64_t wide = 0;
-    if (!unsigned_be(8, wide)) return false;
-    value = static_cast<std::int64_t>(wide);
-    return true;
-  }
-  bool str(std::string_view& value) {
-    std::uint64_t length = 0;
-    if (!unsigned_be(2, length)) return false;
-    return bytes(static_cast<std::size_t>(length), value);
-  }
-  bool bytes(std::size_t length, std::string_view& value) {
-    if (!have(length)) return false;
-    value = bytes_.substr(position_, length);
-    position_ += length;
-    return true;
-  }
-  [[nodiscard]] bool at_end() const { return position_ == bytes_.size(); }
-
- private:
-  [[nodiscard]] bool have(std::size_t count) const { return bytes_.size() - position_ >= count; }
-  bool unsigned_be(std::size_t width, std::uint64_t& value) {
-    if (!have(width)) return false;
-    value = 0;
-    for (std::size_t i = 0; i < width; ++i) {
-      value = (value << 8) | static_cast<unsigned char>(bytes_[position_ + i]);
-    }
-    position_ += width;
-    return true;
-  }
-
-  std::string_view bytes_;
-  std::size_t position_ = 0;
-};
 
 struct DigestContextDeleter {
   void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
@@ -89,16 +23,6 @@ const EVP_MD* sha256_algorithm() {
 }
 
 }  // namespace
-
-void put_u64(std::string& out, std::uint64_t value) {
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
-}
-
-std::uint64_t get_u64(const unsigned char* bytes) {
-  std::uint64_t value = 0;
-  for (int i = 0; i < 8; ++i) value = (value << 8) | bytes[i];
-  return value;
-}
 
 std::string seq_key(std::uint64_t seq) {
   std::string key;
@@ -155,7 +79,7 @@ Hash chain_hash(const Hash& prev_hash, std::uint64_t seq, std::uint8_t version,
 std::optional<RecordView> decode_record(std::uint64_t seq, std::string_view bytes) {
   RecordView view;
   view.seq = seq;
-  BodyReader reader(bytes);
+  ByteReader reader(bytes);
   std::string_view hash_bytes;
   if (!reader.u8(view.version) || view.version != kRecordVersion) return std::nullopt;
   if (!reader.bytes(kHashBytes, hash_bytes)) return std::nullopt;

@@ -26,6 +26,8 @@
 #include <string>
 #include <string_view>
 
+#include "journal/byte_codec.h"
+
 namespace coexist::journal {
 
 inline constexpr std::uint8_t kRecordVersion = 1;
@@ -82,8 +84,6 @@ void encode_body(const RecordFields& fields, std::string& out);
 // Decodes a whole record; nullopt when it is truncated, has trailing bytes or an unknown version.
 [[nodiscard]] std::optional<RecordView> decode_record(std::uint64_t seq, std::string_view bytes);
 
-void put_u64(std::string& out, std::uint64_t value);
-[[nodiscard]] std::uint64_t get_u64(const unsigned char* bytes);
 [[nodiscard]] std::string seq_key(std::uint64_t seq);
 [[nodiscard]] std::string idempotency_key(std::string_view source, std::string_view id);
 
