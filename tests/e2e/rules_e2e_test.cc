@@ -222,6 +222,12 @@ TEST_F(RulesE2eTest, SimulateCountsWhatADraftWouldRouteDifferently) {
   EXPECT_EQ(report["entities"]["JP01"]["changes"][0]["count"], 4);
   auto one_entity = nlohmann::json::parse(rules_offline({"simulate", draft.string(), "--entity", "DE01"}).out);
   EXPECT_EQ(one_entity["examined"], 4);
+  // A draft that reads the lines: simulate must parse each journaled transaction.
+  auto by_account = write_file(dir_, "accounts.json",
+                               R"({"default": "legacy", "rules": [{"name": "receivables", "when": {"account": "12", "entity": ["FR01", "US01"]}, "route": "both"}]})");
+  auto accounts = nlohmann::json::parse(rules_offline({"simulate", by_account.string()}).out);
+  EXPECT_EQ(accounts["changed"], 8) << "FR01 and US01 transactions all debit account 1200";
+  EXPECT_EQ(accounts["changes"][0]["to"], "both");
 }
 
 TEST(RulesCliTest, ValidateAndExplainWorkOffline) {

@@ -143,6 +143,29 @@ int explain(const Arguments& arguments) {
   return kExitOk;
 }
 
+// Whether evaluating `rule_set` needs a transaction's lines or attributes. When it does not, the
+// record's own fields (entity, source, type, currency, posting_date, debit_total — checked against
+// the canonical transaction by `journal verify`) are all it reads, and the JSON need not be parsed.
+bool needs_transaction_body(const rules::RuleSet& rule_set) {
+  for (const rules::Rule& rule : rule_set.rules()) {
+    if (rule.when.account || !rule.when.attributes.empty()) return true;
+  }
+  return false;
+}
+
+// Fills `transaction` with what `record` knows, reusing its strings' storage.
+void transaction_from_record(const journal::RecordView& record, Transaction& transaction) {
+  transaction.id.assign(record.id);
+  transaction.source.assign(record.source);
+  transaction.entity.assign(record.entity);
+  transaction.type.assign(record.type);
+  transaction.posting_date.assign(record.posting_date);
+  transaction.currency.assign(record.currency);
+  transaction.minor_units = record.minor_units;
+  transaction.debit_total = record.debit_total;
+  transaction.credit_total = record.debit_total;
+}
+
 void print_simulation_table(const nlohmann::json& report) {
   std::cout << "examined " << report["examined"] << ", would route differently "
             << report["changed"] << "\n";
@@ -191,15 +214,23 @@ int simulate(const Arguments& arguments) {
   TransactionParser parser;
   rules::SimulationReport report;
   std::string failure;
+  bool parse_body = needs_transaction_body(*outcome->rule_set);
+  Transaction from_record;
   Status status = journal->for_each({}, [&](const journal::RecordView& record) {
     if ((entity && record.entity != *entity) || (since && record.received_at_us < *since)) return true;
-    ParsedItem item = parser.parse_transaction(record.canonical);
     auto old_route = rules::parse_route(record.route);
-    if (!item.transaction || !old_route) {
+    std::optional<ParsedItem> item;
+    if (parse_body) {
+      item = parser.parse_transaction(record.canonical);
+    } else {
+      transaction_from_record(record, from_record);
+    }
+    if (!old_route || (item && !item->transaction)) {
       failure = "record " + std::to_string(record.seq) + " cannot be re-read";
       return false;
     }
-    rules::Decision decision = rules::evaluate(*outcome->rule_set, *item.transaction);
+    rules::Decision decision =
+        rules::evaluate(*outcome->rule_set, item ? *item->transaction : from_record);
     report.add(record.entity, record.source, record.id, *old_route, decision.route);
     return true;
   });
