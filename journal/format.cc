@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <initializer_list>
 #include <memory>
 
 #include "journal/byte_codec.h"
@@ -57,23 +58,48 @@ void encode_body(const RecordFields& fields, std::string& out) {
   out.append(fields.canonical);
 }
 
-Hash chain_hash(const Hash& prev_hash, std::uint64_t seq, std::uint8_t version,
-                std::string_view body) {
-  // One context per thread: EVP_MD_CTX_new costs an allocation we would otherwise pay per record.
+namespace {
+
+// One context per thread: EVP_MD_CTX_new costs an allocation we would otherwise pay per record.
+Hash digest_of(std::initializer_list<std::string_view> parts) {
   thread_local std::unique_ptr<EVP_MD_CTX, DigestContextDeleter> context(EVP_MD_CTX_new());
   COEXIST_ASSERT(context != nullptr);
+  Hash hash{};
+  unsigned int length = 0;
+  bool ok = EVP_DigestInit_ex(context.get(), sha256_algorithm(), nullptr) == 1;
+  for (std::string_view part : parts) {
+    ok = ok && EVP_DigestUpdate(context.get(), part.data(), part.size()) == 1;
+  }
+  ok = ok && EVP_DigestFinal_ex(context.get(), hash.data(), &length) == 1;
+  COEXIST_ASSERT(ok && length == kHashBytes);
+  return hash;
+}
+
+std::string_view bytes_of(const Hash& hash) {
+  return {reinterpret_cast<const char*>(hash.data()), hash.size()};
+}
+
+}  // namespace
+
+Hash body_digest(std::string_view body) { return digest_of({body}); }
+
+Hash chain_hash(const Hash& prev_hash, std::uint64_t seq, std::uint8_t version,
+                const Hash& digest_of_body) {
   std::string prefix;
   put_u64(prefix, seq);
   prefix.push_back(static_cast<char>(version));
-  Hash hash{};
-  unsigned int length = 0;
-  bool ok = EVP_DigestInit_ex(context.get(), sha256_algorithm(), nullptr) == 1 &&
-            EVP_DigestUpdate(context.get(), prev_hash.data(), prev_hash.size()) == 1 &&
-            EVP_DigestUpdate(context.get(), prefix.data(), prefix.size()) == 1 &&
-            EVP_DigestUpdate(context.get(), body.data(), body.size()) == 1 &&
-            EVP_DigestFinal_ex(context.get(), hash.data(), &length) == 1;
-  COEXIST_ASSERT(ok && length == kHashBytes);
-  return hash;
+  return digest_of({bytes_of(prev_hash), prefix, bytes_of(digest_of_body)});
+}
+
+Hash chain_hash(const Hash& prev_hash, std::uint64_t seq, std::uint8_t version,
+                std::string_view body) {
+  return chain_hash(prev_hash, seq, version, body_digest(body));
+}
+
+void prepare_body(const RecordFields& fields, PreparedBody& prepared) {
+  prepared.body.clear();
+  encode_body(fields, prepared.body);
+  prepared.digest = body_digest(prepared.body);
 }
 
 std::optional<RecordView> decode_record(std::uint64_t seq, std::string_view bytes) {

@@ -12,7 +12,8 @@
 //                  str(source) str(id) str(entity) str(type) str(posting_date) str(currency)
 //                  str(route) str(rule) canonical_len:u32 canonical:byte[canonical_len]
 //   str         := len:u16 byte[len]                         (UTF-8)
-//   hash        := SHA-256(prev_hash:byte[32] seq:u64 version:u8 body)
+//   hash        := SHA-256(prev_hash:byte[32] seq:u64 version:u8 body_digest)
+//   body_digest := SHA-256(body)   (computed off the commit path; the chain step hashes 73 bytes)
 //   prev_hash   := the hash of record seq-1; 32 zero bytes for seq 1
 //
 // seq starts at 1 and has no gaps. `canonical` is the transaction's canonical JSON
@@ -77,9 +78,21 @@ struct RecordFields {
 // error (model/limits.h keeps them far shorter).
 void encode_body(const RecordFields& fields, std::string& out);
 
-// hash := SHA-256(prev_hash seq version body).
+[[nodiscard]] Hash body_digest(std::string_view body);
+// hash := SHA-256(prev_hash seq version body_digest).
+[[nodiscard]] Hash chain_hash(const Hash& prev_hash, std::uint64_t seq, std::uint8_t version,
+                              const Hash& digest_of_body);
+// The same, digesting `body` first.
 [[nodiscard]] Hash chain_hash(const Hash& prev_hash, std::uint64_t seq, std::uint8_t version,
                               std::string_view body);
+
+// A record body encoded and digested ahead of the commit (the router does it on its network
+// thread while the previous batch syncs), so the commit thread only chains and writes.
+struct PreparedBody {
+  std::string body;
+  Hash digest{};
+};
+void prepare_body(const RecordFields& fields, PreparedBody& prepared);
 
 // Decodes a whole record; nullopt when it is truncated, has trailing bytes or an unknown version.
 [[nodiscard]] std::optional<RecordView> decode_record(std::uint64_t seq, std::string_view bytes);

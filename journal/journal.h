@@ -44,9 +44,11 @@ struct OpenOptions {
   std::function<bool()> fail_commit_for_test;
 };
 
-// One transaction to append: its canonical JSON plus the fields the record keeps beside it.
+// One transaction to append: its canonical JSON plus the fields the record keeps beside it, and
+// optionally its body already encoded and digested from those fields (prepare_body).
 struct AppendRequest {
   RecordFields fields;
+  const PreparedBody* prepared = nullptr;
 };
 
 enum class AppendStatus : std::uint8_t { accepted, duplicate, conflict };

@@ -51,7 +51,8 @@ AppendResult judge_committed(const Journal::Impl& impl, MDB_txn* txn, std::uint6
 // puts the record. One B-tree descent decides new vs repeat: MDB_NOOVERWRITE answers
 // MDB_KEYEXIST with the existing seq. Returns the repeat's verdict, or nullopt when written.
 std::optional<AppendResult> put_new(Journal::Impl& impl, MDB_txn* txn, const std::string& key,
-                                    const RecordFields& fields, BatchState& state, int& rc) {
+                                    const RecordFields& fields, const PreparedBody* prepared,
+                                    BatchState& state, int& rc) {
   std::string record_key = seq_key(state.next_seq);
   MDB_val index_key = lmdb::value_of(key);
   MDB_val index_value = lmdb::value_of(record_key);
@@ -67,9 +68,15 @@ std::optional<AppendResult> put_new(Journal::Impl& impl, MDB_txn* txn, const std
   record.clear();
   record.push_back(static_cast<char>(kRecordVersion));
   record.append(kHashBytes, '\0');
-  encode_body(fields, record);
-  std::string_view body = std::string_view(record).substr(1 + kHashBytes);
-  Hash hash = chain_hash(state.last_hash, state.next_seq, kRecordVersion, body);
+  Hash digest{};
+  if (prepared != nullptr) {
+    record.append(prepared->body);
+    digest = prepared->digest;
+  } else {
+    encode_body(fields, record);
+    digest = body_digest(std::string_view(record).substr(1 + kHashBytes));
+  }
+  Hash hash = chain_hash(state.last_hash, state.next_seq, kRecordVersion, digest);
   std::copy(hash.begin(), hash.end(), record.begin() + 1);
   // Check the record right before it goes to disk (TigerBeetle): it must decode to what we meant.
   COEXIST_ASSERT(decode_record(state.next_seq, record).has_value());
@@ -114,7 +121,8 @@ Attempt attempt_batch(Journal::Impl& impl, std::span<const AppendRequest> reques
       continue;
     }
     int rc = 0;
-    std::optional<AppendResult> repeat = put_new(impl, txn.get(), key, fields, state, rc);
+    std::optional<AppendResult> repeat =
+        put_new(impl, txn.get(), key, fields, requests[i].prepared, state, rc);
     if (rc == MDB_MAP_FULL) return Attempt::map_full;
     if (rc != 0) {
       error = lmdb::error("write record", rc);

@@ -2,26 +2,29 @@
 
 namespace coexist::router {
 
+journal::RecordFields PendingAppend::record_fields() const {
+  journal::RecordFields fields;
+  fields.received_at_us = received_at_us;
+  fields.rules_version = decision.rules_version;
+  fields.debit_total = transaction.debit_total;
+  fields.minor_units = transaction.minor_units;
+  fields.source = transaction.source;
+  fields.id = transaction.id;
+  fields.entity = transaction.entity;
+  fields.type = transaction.type;
+  fields.posting_date = transaction.posting_date;
+  fields.currency = transaction.currency;
+  fields.route = decision.route;
+  fields.rule = decision.rule;
+  fields.canonical = canonical;
+  return fields;
+}
+
 void Batch::seal() {
   appends.clear();
   appends.reserve(pending.size());
   for (const PendingAppend& entry : pending) {
-    const Transaction& transaction = entry.transaction;
-    journal::RecordFields fields;
-    fields.received_at_us = entry.received_at_us;
-    fields.rules_version = entry.decision.rules_version;
-    fields.debit_total = transaction.debit_total;
-    fields.minor_units = transaction.minor_units;
-    fields.source = transaction.source;
-    fields.id = transaction.id;
-    fields.entity = transaction.entity;
-    fields.type = transaction.type;
-    fields.posting_date = transaction.posting_date;
-    fields.currency = transaction.currency;
-    fields.route = entry.decision.route;
-    fields.rule = entry.decision.rule;
-    fields.canonical = entry.canonical;
-    appends.push_back(journal::AppendRequest{fields});
+    appends.push_back(journal::AppendRequest{entry.record_fields(), &entry.prepared});
   }
 }
 

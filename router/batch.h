@@ -47,6 +47,10 @@ struct PendingAppend {
   std::string canonical;
   Decision decision;
   std::int64_t received_at_us = 0;
+  journal::PreparedBody prepared;  // encoded and digested on the network thread
+
+  // The journal record's fields, viewing this entry's strings.
+  [[nodiscard]] journal::RecordFields record_fields() const;
 };
 
 // A new rule-set version riding on a batch: recorded after the batch's transactions in the same

@@ -162,6 +162,7 @@ void IngestServer::add_items(ParsedRequest& parsed, BatchRequest& request) {
       append_canonical_json(pending.transaction, pending.canonical);
       pending.decision = rules_state_.decide(pending.transaction, request.received_at_us);
       pending.received_at_us = request.received_at_us;
+      journal::prepare_body(pending.record_fields(), pending.prepared);
       item.append_index = building_->pending.size();
       building_->pending.push_back(std::move(pending));
     }

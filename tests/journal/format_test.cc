@@ -79,9 +79,19 @@ TEST(FormatTest, ChainHashDependsOnPreviousHashSeqAndBody) {
 }
 
 TEST(FormatTest, KnownSha256VectorForTheGenesisRecord) {
-  // SHA-256 of 32 zero bytes, seq 1 (00..01), version 1, body "abc"; computed with sha256sum.
+  // SHA-256(32 zero bytes, seq 1 as 00..01, version 1, SHA-256("abc")), computed with Python's hashlib.
   Hash hash = chain_hash(Hash{}, 1, 1, "abc");
-  EXPECT_EQ(to_hex(hash), "f143a55b63e3c4bc41561114f74b2139cb999646802e96e02797e91a2e4fa78b");
+  EXPECT_EQ(to_hex(hash), "80be3a62f7d57b7467608933ac15aefbf9d59d9de940d82b674fb7a507b6ba93");
+}
+
+TEST(FormatTest, PreparedBodyMatchesTheBodyEncodedAtCommit) {
+  PreparedBody prepared;
+  prepare_body(sample_fields(), prepared);
+  std::string record = record_of(sample_fields(), Hash{});
+  EXPECT_EQ(prepared.body, record.substr(1 + kHashBytes));
+  EXPECT_EQ(prepared.digest, body_digest(prepared.body));
+  EXPECT_EQ(chain_hash(Hash{}, 5, kRecordVersion, prepared.digest),
+            chain_hash(Hash{}, 5, kRecordVersion, std::string_view(prepared.body)));
 }
 
 TEST(FormatTest, HexRoundTripsAndRejectsBadInput) {

@@ -21,7 +21,7 @@ constexpr int kRules = 200;
 
 std::string entity(int n) {
   static const char* const kCountries[] = {"DE", "US", "FR", "GB", "JP", "BH", "NL", "IT"};
-  char text[8];
+  char text[32];
   std::snprintf(text, sizeof text, "%s%02d", kCountries[n % 8], n / 8);
   return text;
 }
