@@ -12,6 +12,7 @@
 #include "rules/rule_set_parser.h"
 #include "rules/simulate.h"
 #include "tools/coexist/cli.h"
+#include "tools/coexist/rules_simulation.h"
 
 namespace coexist::cli {
 
@@ -143,29 +144,6 @@ int explain(const Arguments& arguments) {
   return kExitOk;
 }
 
-// Whether evaluating `rule_set` needs a transaction's lines or attributes. When it does not, the
-// record's own fields (entity, source, type, currency, posting_date, debit_total — checked against
-// the canonical transaction by `journal verify`) are all it reads, and the JSON need not be parsed.
-bool needs_transaction_body(const rules::RuleSet& rule_set) {
-  for (const rules::Rule& rule : rule_set.rules()) {
-    if (rule.when.account || !rule.when.attributes.empty()) return true;
-  }
-  return false;
-}
-
-// Fills `transaction` with what `record` knows, reusing its strings' storage.
-void transaction_from_record(const journal::RecordView& record, Transaction& transaction) {
-  transaction.id.assign(record.id);
-  transaction.source.assign(record.source);
-  transaction.entity.assign(record.entity);
-  transaction.type.assign(record.type);
-  transaction.posting_date.assign(record.posting_date);
-  transaction.currency.assign(record.currency);
-  transaction.minor_units = record.minor_units;
-  transaction.debit_total = record.debit_total;
-  transaction.credit_total = record.debit_total;
-}
-
 void print_simulation_table(const nlohmann::json& report) {
   std::cout << "examined " << report["examined"] << ", would route differently "
             << report["changed"] << "\n";
@@ -209,33 +187,12 @@ int simulate(const Arguments& arguments) {
   if (!outcome) return exit_code;
   auto journal = open_journal_read_only(values, exit_code);
   if (!journal) return exit_code;
-  std::optional<std::string> entity;
-  if (values.count("entity") != 0U) entity = values["entity"].as<std::string>();
-  TransactionParser parser;
+  SimulationFilter filter;
+  if (values.count("entity") != 0U) filter.entity = values["entity"].as<std::string>();
+  filter.since_us = since;
   rules::SimulationReport report;
-  std::string failure;
-  bool parse_body = needs_transaction_body(*outcome->rule_set);
-  Transaction from_record;
-  Status status = journal->for_each({}, [&](const journal::RecordView& record) {
-    if ((entity && record.entity != *entity) || (since && record.received_at_us < *since)) return true;
-    auto old_route = rules::parse_route(record.route);
-    std::optional<ParsedItem> item;
-    if (parse_body) {
-      item = parser.parse_transaction(record.canonical);
-    } else {
-      transaction_from_record(record, from_record);
-    }
-    if (!old_route || (item && !item->transaction)) {
-      failure = "record " + std::to_string(record.seq) + " cannot be re-read";
-      return false;
-    }
-    rules::Decision decision =
-        rules::evaluate(*outcome->rule_set, item ? *item->transaction : from_record);
-    report.add(record.entity, record.source, record.id, *old_route, decision.route);
-    return true;
-  });
-  if (!status.is_ok() || !failure.empty()) {
-    print_error(arguments.command, status.is_ok() ? failure : status.to_string());
+  if (Status status = simulate_journal(*journal, *outcome->rule_set, filter, report); !status.is_ok()) {
+    print_error(arguments.command, status.to_string());
     return kExitJournal;
   }
   nlohmann::json result = report.to_json(as_json ? 0 : values["sample"].as<std::size_t>());
