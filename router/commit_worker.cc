@@ -50,6 +50,8 @@ void CommitWorker::loop() {
           batch->rules_change ? &batch->rules_change->record : nullptr;
       batch->status = journal_.append_batch(batch->appends, batch->results, rules_change);
       metrics_.commit_seconds.observe_ns(clock_.steady_ns() - started_ns);
+      spdlog::trace("committed {} transactions in {} us", batch->appends.size(),
+                    (clock_.steady_ns() - started_ns) / 1000);
       if (batch->status.is_ok()) {
         metrics_.commits_total.fetch_add(1, std::memory_order_relaxed);
       } else {
