@@ -23,6 +23,25 @@ const EVP_MD* sha256_algorithm() {
   return algorithm;
 }
 
+// One context per thread: EVP_MD_CTX_new costs an allocation we would otherwise pay per record.
+Hash digest_of(std::initializer_list<std::string_view> parts) {
+  thread_local std::unique_ptr<EVP_MD_CTX, DigestContextDeleter> context(EVP_MD_CTX_new());
+  COEXIST_ASSERT(context != nullptr);
+  Hash hash{};
+  unsigned int length = 0;
+  bool ok = EVP_DigestInit_ex(context.get(), sha256_algorithm(), nullptr) == 1;
+  for (std::string_view part : parts) {
+    ok = ok && EVP_DigestUpdate(context.get(), part.data(), part.size()) == 1;
+  }
+  ok = ok && EVP_DigestFinal_ex(context.get(), hash.data(), &length) == 1;
+  COEXIST_ASSERT(ok && length == kHashBytes);
+  return hash;
+}
+
+std::string_view bytes_of(const Hash& hash) {
+  return {reinterpret_cast<const char*>(hash.data()), hash.size()};
+}
+
 }  // namespace
 
 std::string seq_key(std::uint64_t seq) {
@@ -58,30 +77,10 @@ void encode_body(const RecordFields& fields, std::string& out) {
   out.append(fields.canonical);
 }
 
-namespace {
 
-// One context per thread: EVP_MD_CTX_new costs an allocation we would otherwise pay per record.
-Hash digest_of(std::initializer_list<std::string_view> parts) {
-  thread_local std::unique_ptr<EVP_MD_CTX, DigestContextDeleter> context(EVP_MD_CTX_new());
-  COEXIST_ASSERT(context != nullptr);
-  Hash hash{};
-  unsigned int length = 0;
-  bool ok = EVP_DigestInit_ex(context.get(), sha256_algorithm(), nullptr) == 1;
-  for (std::string_view part : parts) {
-    ok = ok && EVP_DigestUpdate(context.get(), part.data(), part.size()) == 1;
-  }
-  ok = ok && EVP_DigestFinal_ex(context.get(), hash.data(), &length) == 1;
-  COEXIST_ASSERT(ok && length == kHashBytes);
-  return hash;
-}
+Hash sha256(std::string_view bytes) { return digest_of({bytes}); }
 
-std::string_view bytes_of(const Hash& hash) {
-  return {reinterpret_cast<const char*>(hash.data()), hash.size()};
-}
-
-}  // namespace
-
-Hash body_digest(std::string_view body) { return digest_of({body}); }
+Hash body_digest(std::string_view body) { return sha256(body); }
 
 Hash chain_hash(const Hash& prev_hash, std::uint64_t seq, std::uint8_t version,
                 const Hash& digest_of_body) {

@@ -78,7 +78,8 @@ struct RecordFields {
 // error (model/limits.h keeps them far shorter).
 void encode_body(const RecordFields& fields, std::string& out);
 
-[[nodiscard]] Hash body_digest(std::string_view body);
+[[nodiscard]] Hash sha256(std::string_view bytes);
+[[nodiscard]] Hash body_digest(std::string_view body);  // sha256 of a record body
 // hash := SHA-256(prev_hash seq version body_digest).
 [[nodiscard]] Hash chain_hash(const Hash& prev_hash, std::uint64_t seq, std::uint8_t version,
                               const Hash& digest_of_body);

@@ -1,7 +1,5 @@
 #include "journal/rules_history.h"
 
-#include <openssl/evp.h>
-
 #include "journal/byte_codec.h"
 #include "model/assert.h"
 
@@ -45,14 +43,6 @@ std::optional<RuleSetRecord> decode_rules_record(std::uint32_t version, std::str
   record.canonical = canonical;
   for (std::size_t i = 0; i < kHashBytes; ++i) record.sha256[i] = static_cast<std::uint8_t>(hash[i]);
   return record;
-}
-
-Hash sha256(std::string_view bytes) {
-  Hash hash{};
-  unsigned int length = 0;
-  int ok = EVP_Digest(bytes.data(), bytes.size(), hash.data(), &length, EVP_sha256(), nullptr);
-  COEXIST_ASSERT(ok == 1 && length == kHashBytes);
-  return hash;
 }
 
 }  // namespace coexist::journal

@@ -42,6 +42,4 @@ void encode_rules_record(const RuleSetRecord& record, std::string& out);
                                                                std::string_view bytes);
 [[nodiscard]] std::string rules_key(std::uint32_t version);
 
-[[nodiscard]] Hash sha256(std::string_view bytes);
-
 }  // namespace coexist::journal

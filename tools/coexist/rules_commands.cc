@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "journal/rules_history.h"
+#include "journal/format.h"
 #include "model/timestamp.h"
 #include "model/transaction_parser.h"
 #include "rules/explain.h"
