@@ -27,6 +27,7 @@ void CommitWorker::submit(Batch* batch) {
     std::lock_guard lock(mutex_);
     COEXIST_ASSERT(next_ == nullptr);
     next_ = batch;
+    finished_.store(false, std::memory_order_relaxed);
   }
   wake_.notify_one();
 }
@@ -59,6 +60,7 @@ void CommitWorker::loop() {
                       batch->status.to_string());
       }
     }
+    finished_.store(true, std::memory_order_release);
     // Blocking send of one empty frame: the network thread always drains this socket.
     (void)done.send(zmq::message_t(), zmq::send_flags::none);
   }

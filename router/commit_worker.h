@@ -7,6 +7,7 @@
 
 #include <zmq.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -31,6 +32,11 @@ class CommitWorker {
   // Hands over a sealed batch; at most one may be outstanding until its completion is signalled.
   void submit(Batch* batch);
 
+  // True once the batch last submitted is committed (its done signal is on the way). The network
+  // thread looks at this between requests while draining the socket, so a long burst of arrivals
+  // never keeps the next commit waiting: an idle commit thread is the costliest resource here.
+  [[nodiscard]] bool finished() const { return finished_.load(std::memory_order_acquire); }
+
  private:
   void loop();
 
@@ -43,6 +49,7 @@ class CommitWorker {
   std::condition_variable wake_;
   Batch* next_ = nullptr;
   bool stopping_ = false;
+  std::atomic<bool> finished_{false};
   std::thread thread_;
 };
 

@@ -92,7 +92,8 @@ void IngestServer::run(const std::atomic<bool>& stop) {
 
 void IngestServer::receive_available() {
   std::vector<zmq::message_t> frames;
-  while (!building_full()) {
+  // Stops when the commit thread has finished its batch: the caller hands it the next one first.
+  while (!building_full() && !(committing_ != nullptr && worker_->finished())) {
     frames.clear();
     zmq::message_t frame;
     if (!socket_.recv(frame, zmq::recv_flags::dontwait)) return;  // nothing more has arrived
