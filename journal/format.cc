@@ -53,10 +53,15 @@ std::string seq_key(std::uint64_t seq) {
 std::string idempotency_key(std::string_view source, std::string_view id) {
   std::string key;
   key.reserve(source.size() + 1 + id.size());
+  assign_idempotency_key(source, id, key);
+  return key;
+}
+
+void assign_idempotency_key(std::string_view source, std::string_view id, std::string& key) {
+  key.clear();
   key.append(source);
   key.push_back('\0');
   key.append(id);
-  return key;
 }
 
 void encode_body(const RecordFields& fields, std::string& out) {
@@ -98,7 +103,23 @@ Hash chain_hash(const Hash& prev_hash, std::uint64_t seq, std::uint8_t version,
 void prepare_body(const RecordFields& fields, PreparedBody& prepared) {
   prepared.body.clear();
   encode_body(fields, prepared.body);
+  // Check the body right after encoding it (TigerBeetle): it must decode to what we meant. Done
+  // here, off the commit thread; the commit thread only puts a version and a hash in front.
+  RecordView check;
+  COEXIST_ASSERT(decode_body(prepared.body, check) && check.canonical == fields.canonical);
   prepared.digest = body_digest(prepared.body);
+}
+
+bool decode_body(std::string_view body, RecordView& view) {
+  ByteReader reader(body);
+  view.body = body;
+  std::uint32_t canonical_length = 0;
+  return reader.i64(view.received_at_us) && reader.u32(view.rules_version) &&
+         reader.i64(view.debit_total) && reader.u8(view.minor_units) && reader.str(view.source) &&
+         reader.str(view.id) && reader.str(view.entity) && reader.str(view.type) &&
+         reader.str(view.posting_date) && reader.str(view.currency) && reader.str(view.route) &&
+         reader.str(view.rule) && reader.u32(canonical_length) &&
+         reader.bytes(canonical_length, view.canonical) && reader.at_end();
 }
 
 std::optional<RecordView> decode_record(std::uint64_t seq, std::string_view bytes) {
@@ -109,15 +130,7 @@ std::optional<RecordView> decode_record(std::uint64_t seq, std::string_view byte
   if (!reader.u8(view.version) || view.version != kRecordVersion) return std::nullopt;
   if (!reader.bytes(kHashBytes, hash_bytes)) return std::nullopt;
   for (std::size_t i = 0; i < kHashBytes; ++i) view.hash[i] = static_cast<std::uint8_t>(hash_bytes[i]);
-  view.body = bytes.substr(1 + kHashBytes);
-  std::uint32_t canonical_length = 0;
-  bool ok = reader.i64(view.received_at_us) && reader.u32(view.rules_version) &&
-            reader.i64(view.debit_total) && reader.u8(view.minor_units) && reader.str(view.source) &&
-            reader.str(view.id) && reader.str(view.entity) && reader.str(view.type) &&
-            reader.str(view.posting_date) && reader.str(view.currency) && reader.str(view.route) &&
-            reader.str(view.rule) && reader.u32(canonical_length) &&
-            reader.bytes(canonical_length, view.canonical) && reader.at_end();
-  if (!ok) return std::nullopt;
+  if (!decode_body(bytes.substr(1 + kHashBytes), view)) return std::nullopt;
   return view;
 }
 

@@ -95,11 +95,17 @@ struct PreparedBody {
 };
 void prepare_body(const RecordFields& fields, PreparedBody& prepared);
 
+// Decodes a record body into `view`'s body fields (not seq, version or hash); false when it is
+// truncated or has trailing bytes.
+[[nodiscard]] bool decode_body(std::string_view body, RecordView& view);
+
 // Decodes a whole record; nullopt when it is truncated, has trailing bytes or an unknown version.
 [[nodiscard]] std::optional<RecordView> decode_record(std::uint64_t seq, std::string_view bytes);
 
 [[nodiscard]] std::string seq_key(std::uint64_t seq);
 [[nodiscard]] std::string idempotency_key(std::string_view source, std::string_view id);
+// The same into `key`, reusing its capacity (the commit path builds one per record).
+void assign_idempotency_key(std::string_view source, std::string_view id, std::string& key);
 
 [[nodiscard]] std::string to_hex(const Hash& hash);
 [[nodiscard]] std::optional<Hash> hash_from_hex(std::string_view hex);

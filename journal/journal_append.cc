@@ -2,6 +2,7 @@
 // durable commit (the group commit), whatever number of transactions it holds.
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 
@@ -14,11 +15,27 @@ namespace {
 
 enum class Attempt : std::uint8_t { committed, map_full, failed };
 
+// (source, id) viewing the request's own strings, which outlive the append.
+struct SourceId {
+  std::string_view source;
+  std::string_view id;
+  bool operator==(const SourceId&) const = default;
+};
+
+struct SourceIdHash {
+  std::size_t operator()(const SourceId& key) const {
+    std::size_t seed = std::hash<std::string_view>{}(key.source);
+    return seed ^ (std::hash<std::string_view>{}(key.id) + 0x9e3779b97f4a7c15ULL + (seed << 6) +
+                   (seed >> 2));
+  }
+};
+
 struct BatchState {
   std::uint64_t next_seq;
   Hash last_hash;
   // (source, id) of the batch's accepted requests → their index, to judge repeats in one batch.
-  std::unordered_map<std::string, std::size_t> accepted_keys;
+  std::unordered_map<SourceId, std::size_t, SourceIdHash> accepted_keys;
+  std::string key;  // the index key being written, reused
 };
 
 AppendResult judge_repeat(std::string_view original_canonical, std::string_view canonical,
@@ -50,11 +67,11 @@ AppendResult judge_committed(const Journal::Impl& impl, MDB_txn* txn, std::uint6
 // Claims (source, id) for the next seq in the index and, when it was free, encodes, hashes and
 // puts the record. One B-tree descent decides new vs repeat: MDB_NOOVERWRITE answers
 // MDB_KEYEXIST with the existing seq. Returns the repeat's verdict, or nullopt when written.
-std::optional<AppendResult> put_new(Journal::Impl& impl, MDB_txn* txn, const std::string& key,
-                                    const RecordFields& fields, const PreparedBody* prepared,
-                                    BatchState& state, int& rc) {
+std::optional<AppendResult> put_new(Journal::Impl& impl, MDB_txn* txn, const RecordFields& fields,
+                                    const PreparedBody* prepared, BatchState& state, int& rc) {
   std::string record_key = seq_key(state.next_seq);
-  MDB_val index_key = lmdb::value_of(key);
+  assign_idempotency_key(fields.source, fields.id, state.key);
+  MDB_val index_key = lmdb::value_of(state.key);
   MDB_val index_value = lmdb::value_of(record_key);
   rc = mdb_put(txn, impl.idempotency, &index_key, &index_value, MDB_NOOVERWRITE);
   if (rc == MDB_KEYEXIST) {
@@ -64,26 +81,22 @@ std::optional<AppendResult> put_new(Journal::Impl& impl, MDB_txn* txn, const std
                            fields, rc);
   }
   if (rc != 0) return std::nullopt;
-  std::string& record = impl.record_buffer;
-  record.clear();
-  record.push_back(static_cast<char>(kRecordVersion));
-  record.append(kHashBytes, '\0');
-  Hash digest{};
-  if (prepared != nullptr) {
-    record.append(prepared->body);
-    digest = prepared->digest;
-  } else {
-    encode_body(fields, record);
-    digest = body_digest(std::string_view(record).substr(1 + kHashBytes));
+  PreparedBody encoded_here;
+  if (prepared == nullptr) {  // callers other than the router: encode (and check) it now
+    prepare_body(fields, encoded_here);
+    prepared = &encoded_here;
   }
-  Hash hash = chain_hash(state.last_hash, state.next_seq, kRecordVersion, digest);
-  std::copy(hash.begin(), hash.end(), record.begin() + 1);
-  // Check the record right before it goes to disk (TigerBeetle): it must decode to what we meant.
-  COEXIST_ASSERT(decode_record(state.next_seq, record).has_value());
+  Hash hash = chain_hash(state.last_hash, state.next_seq, kRecordVersion, prepared->digest);
+  // The record is written straight into its place in the page (MDB_RESERVE): version, hash, and
+  // the body prepare_body already encoded and checked.
   MDB_val record_key_value = lmdb::value_of(record_key);
-  MDB_val record_value = lmdb::value_of(record);
-  rc = mdb_put(txn, impl.transactions, &record_key_value, &record_value, MDB_APPEND);
+  MDB_val record_value{1 + kHashBytes + prepared->body.size(), nullptr};
+  rc = mdb_put(txn, impl.transactions, &record_key_value, &record_value, MDB_APPEND | MDB_RESERVE);
   if (rc != 0) return std::nullopt;
+  auto* out = static_cast<char*>(record_value.mv_data);
+  out[0] = static_cast<char>(kRecordVersion);
+  std::memcpy(out + 1, hash.data(), kHashBytes);
+  std::memcpy(out + 1 + kHashBytes, prepared->body.data(), prepared->body.size());
   state.last_hash = hash;
   ++state.next_seq;
   return std::nullopt;
@@ -109,11 +122,13 @@ Attempt attempt_batch(Journal::Impl& impl, std::span<const AppendRequest> reques
     error = lmdb::error("begin write", rc);
     return Attempt::failed;
   }
-  BatchState state{impl.next_seq, impl.last_hash, {}};
-  results.assign(requests.size(), AppendResult{});
+  BatchState state{impl.next_seq, impl.last_hash, {}, {}};
+  state.accepted_keys.reserve(requests.size());
+  results.clear();
+  results.resize(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) {
     const RecordFields& fields = requests[i].fields;
-    std::string key = idempotency_key(fields.source, fields.id);
+    SourceId key{fields.source, fields.id};
     if (auto earlier = state.accepted_keys.find(key); earlier != state.accepted_keys.end()) {
       const RecordFields& original = requests[earlier->second].fields;
       results[i] = judge_repeat(original.canonical, fields.canonical, results[earlier->second].seq,
@@ -122,7 +137,7 @@ Attempt attempt_batch(Journal::Impl& impl, std::span<const AppendRequest> reques
     }
     int rc = 0;
     std::optional<AppendResult> repeat =
-        put_new(impl, txn.get(), key, fields, requests[i].prepared, state, rc);
+        put_new(impl, txn.get(), fields, requests[i].prepared, state, rc);
     if (rc == MDB_MAP_FULL) return Attempt::map_full;
     if (rc != 0) {
       error = lmdb::error("write record", rc);
@@ -134,7 +149,7 @@ Attempt attempt_batch(Journal::Impl& impl, std::span<const AppendRequest> reques
     }
     results[i] = AppendResult{AppendStatus::accepted, state.next_seq - 1, std::string(fields.route),
                               std::string(fields.rule), fields.rules_version};
-    state.accepted_keys.emplace(std::move(key), i);
+    state.accepted_keys.emplace(key, i);
   }
   if (rules_change != nullptr) {
     int rc = put_rules_change(impl, txn.get(), *rules_change, state);

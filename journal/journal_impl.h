@@ -26,7 +26,6 @@ struct Journal::Impl {
   Hash last_hash{};
   Status failure;                 // sticky; ok until a commit fails
   mutable std::mutex failure_mutex;  // failure() is read from other threads
-  std::string record_buffer;
 
   // mdb_env_set_mapsize needs no live transaction in this process: readers hold it shared,
   // growing the map holds it exclusively.
