@@ -1,9 +1,17 @@
 #include "router/ack_writer.h"
 
+#include <charconv>
+
 #include "model/canonical_json.h"
 
 namespace coexist::router {
 namespace {
+
+void append_number(std::string& out, std::uint64_t value) {
+  char digits[20];
+  auto [end, error] = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, end);
+}
 
 void append_error(std::string& out, std::string_view code, std::string_view path,
                   std::string_view message) {
@@ -50,17 +58,21 @@ void append_item(const Batch& batch, const BatchItem& item, std::string& out) {
     append_error(out, "conflict", "",
                  "this source and id were journaled at seq " + std::to_string(result.seq) +
                      " with different content");
-    out += R"(,"seq":)" + std::to_string(result.seq) + "}}";
+    out += R"(,"seq":)";
+    append_number(out, result.seq);
+    out += "}}";
     return;
   }
   out += result.status == journal::AppendStatus::accepted ? R"(,"status":"accepted","seq":)"
                                                           : R"(,"status":"duplicate","seq":)";
-  out += std::to_string(result.seq);
+  append_number(out, result.seq);
   out += R"(,"route":)";
   append_json_string(out, result.route);
   out += R"(,"rule":)";
   append_json_string(out, result.rule);
-  out += R"(,"rules_version":)" + std::to_string(result.rules_version) + "}";
+  out += R"(,"rules_version":)";
+  append_number(out, result.rules_version);
+  out += "}";
 }
 
 }  // namespace
