@@ -5,8 +5,9 @@
 #   (b) for each scenario (clients × requests in flight: 1×1, 32×1, 8×32, 32×32) a fresh
 #       `coexist serve` on free ports and a fresh journal, driven by coexist-loadgen;
 # each preceded by a probe of one durable commit's latency (the disk's state at that moment).
-# Then prints a table and a JSON summary: accepted/s, p50/p99 ack latency, ratio to (a), and the
-# issue's goal for each. --long adds a 1,000,000-transaction run that samples the router's memory
+# Then prints a table and a JSON summary: accepted/s, p50/p99 ack latency, ratio to (a), the CPU
+# time per transaction of the router and of the load generator (they share the machine's cores,
+# so together they bound the rate), and the goal for each. --long adds a 1,000,000-transaction run that samples the router's memory
 # every second (flat memory) and reads `coexist journal stats` (journal bytes per transaction).
 #
 # Uses the binaries of $BUILD_DIR (default: build/, the RelWithDebInfo `dev` preset). Scratch
@@ -144,6 +145,9 @@ EOF
   ingest_endpoint=$(json_field "$dir/ready.json" ingest)
 }
 
+# cpu_ticks PID: the process's user + system CPU time so far, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
 # memory_kb PID: "VmRSS RssAnon" in KiB. VmRSS counts the journal's mmap'd pages the router has
 # touched (file-backed, reclaimable, growing with the journal); RssAnon is its own heap, the
 # figure that must stay flat.
@@ -190,8 +194,11 @@ run_scenario() {
   local probe
   probe=$(commit_ms "$work/probe-$name-$r") || return 1
   start_router "$dir" || return 1
+  local ticks_before ticks_after
+  ticks_before=$(cpu_ticks "$router_pid")
   loadgen "$dir/loadgen.json" --clients "$clients" --window "$window" --transactions "$count" \
     --seed "$r" || status=$?
+  ticks_after=$(cpu_ticks "$router_pid")
   local rss_kb anon_kb
   read -r rss_kb anon_kb < <(memory_kb "$router_pid")
   stop_router
@@ -199,8 +206,12 @@ run_scenario() {
     echo "ingest.sh: $name: coexist-loadgen exited $status" >&2
     return 1
   fi
+  # CPU seconds the router spent serving the run (it is idle before and after).
+  local router_cpu_s
+  router_cpu_s=$(python3 -c 'import os, sys; print((int(sys.argv[2]) - int(sys.argv[1])) / os.sysconf("SC_CLK_TCK"))' \
+    "$ticks_before" "$ticks_after")
   record scenario "$name" "$r" "$dir/loadgen.json" \
-    "{\"router_rss_kb\": $rss_kb, \"router_rss_anon_kb\": $anon_kb, \"durable_commit_ms\": $probe}"
+    "{\"router_rss_kb\": $rss_kb, \"router_rss_anon_kb\": $anon_kb, \"durable_commit_ms\": $probe, \"router_cpu_s\": $router_cpu_s}"
   rm -rf "$dir/journal"  # keep the logs, free the disk
 }
 
@@ -302,6 +313,10 @@ for name in ["1x1", "32x1", "8x32", "32x32"]:
         "router_rss_kb": median([r["router_rss_kb"] for r in rs]),
         "router_rss_anon_kb": median([r["router_rss_anon_kb"] for r in rs]),
         "durable_commit_ms": median([r["durable_commit_ms"] for r in rs]),
+        # CPU per transaction, both processes, all threads: on a 2-core machine the two together
+        # bound the rate at 2 s / (router + loadgen) per second of run.
+        "router_cpu_us_per_tx": median([1e6 * r["router_cpu_s"] / r["transactions"] for r in rs]),
+        "loadgen_cpu_us_per_tx": median([1e6 * r["loadgen_cpu_s"] / r["transactions"] for r in rs]),
     }
     s["ratio_to_ceiling"] = (round(s["accepted_per_s"] / ceiling["records_per_s"], 3)
                              if ceiling["records_per_s"] else None)
@@ -312,18 +327,19 @@ longs = results("long", "long")
 if longs:
     summary["long"] = longs[0]
 
-row = "{:<8} {:>7} {:>11} {:>8} {:>8} {:>6} {:>9}   {}"
+row = "{:<8} {:>7} {:>11} {:>8} {:>8} {:>6} {:>9} {:>11}   {}"
 print(row.format("scenario", "load", "accepted/s", "p50 ms", "p99 ms", "ratio", "commit ms",
-                 "goal"))
+                 "cpu us/tx", "goal"))
 if ceiling["records_per_s"]:
     print(row.format("ceiling", "1000/tx", f"{ceiling['records_per_s']:,.0f}", "", "", "1.000",
-                     f"{ceiling['durable_commit_ms']:.2f}",
+                     f"{ceiling['durable_commit_ms']:.2f}", "",
                      f"(records of {ceiling['mean_record_bytes']:.0f} B)"))
 for name, s in summary["scenarios"].items():
     ratio = s["ratio_to_ceiling"]
     print(row.format(name, f"{s['clients']}x{s['window']}", f"{s['accepted_per_s']:,.0f}",
                      f"{s['latency_ms']['p50']:.3f}", f"{s['latency_ms']['p99']:.3f}",
                      f"{ratio:.3f}" if ratio is not None else "-", f"{s['durable_commit_ms']:.2f}",
+                     f"{s['router_cpu_us_per_tx']:.1f}+{s['loadgen_cpu_us_per_tx']:.1f}",
                      f"{s['goal']}: {'met' if s['goal_met'] else 'MISSED'}"
                      + (f" ({s['not_accepted']} not accepted!)" if s["not_accepted"] else "")))
 if longs:

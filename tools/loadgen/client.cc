@@ -2,20 +2,23 @@
 
 namespace coexist::loadgen {
 
-using Clock = std::chrono::steady_clock;
-
 Client::Client(zmq::context_t& context, const Options& options, const ClientPlan& plan,
                AckLog* ack_log)
-    : context_(context), options_(options), plan_(plan), ack_log_(ack_log) {}
+    : context_(context),
+      options_(options),
+      plan_(plan),
+      ack_log_(ack_log),
+      sent_at_(options.window) {
+  result_.latencies_ns.reserve(plan.send_order.size());
+}
 
 Status Client::connect() {
   try {
     socket_ = zmq::socket_t(context_, zmq::socket_type::dealer);
-    // The window bounds what is queued; a little slack keeps libzmq from ever blocking a send.
+    // The window bounds what is queued; a little slack keeps libzmq from ever refusing a send.
     int queue_max = static_cast<int>(options_.window) + 16;
     socket_.set(zmq::sockopt::sndhwm, queue_max);
     socket_.set(zmq::sockopt::rcvhwm, queue_max);
-    socket_.set(zmq::sockopt::rcvtimeo, static_cast<int>(options_.timeout_ms));
     socket_.set(zmq::sockopt::linger, 0);  // at exit, unanswered requests are abandoned
     socket_.connect(options_.endpoint);
   } catch (const zmq::error_t& error) {
@@ -25,85 +28,85 @@ Status Client::connect() {
   return Status::ok();
 }
 
-void Client::send(std::uint32_t frame) {
-  const std::string& payload = plan_.frames[frame];
-  (void)socket_.send(zmq::buffer(payload), zmq::send_flags::none);  // blocking: never false
+bool Client::done() const {
+  return !result_.failure.empty() || (next_ == plan_.send_order.size() && in_flight_ == 0);
 }
 
-bool Client::take_reply(const zmq::message_t& reply, ClientResult& result) {
+void Client::fail(std::string why) {
+  if (result_.failure.empty()) result_.failure = std::move(why);
+}
+
+void Client::start(Clock::time_point now) {
+  last_reply_ = now;
+  result_.finished = now;
+  fill_window();
+}
+
+void Client::fill_window() {
+  const std::vector<std::uint32_t>& order = plan_.send_order;
+  try {
+    while (result_.failure.empty() && in_flight_ < options_.window && next_ < order.size()) {
+      const std::string& payload = plan_.frames[order[next_]];
+      sent_at_[(oldest_ + in_flight_) % sent_at_.size()] = Clock::now();
+      // Refused only while the connection is not up yet (the high-water mark exceeds the
+      // window): poll for writability and try again then.
+      send_blocked_ = !socket_.send(zmq::buffer(payload), zmq::send_flags::dontwait);
+      if (send_blocked_) return;
+      ++next_;
+      ++in_flight_;
+    }
+  } catch (const zmq::error_t& error) {
+    fail(std::string("socket error: ") + error.what());
+  }
+}
+
+void Client::take_replies() {
+  try {
+    while (in_flight_ > 0 && result_.failure.empty()) {
+      zmq::message_t reply;
+      if (!socket_.recv(reply, zmq::recv_flags::dontwait)) return;
+      last_reply_ = Clock::now();
+      result_.latencies_ns.push_back(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(last_reply_ - sent_at_[oldest_])
+              .count());
+      oldest_ = (oldest_ + 1) % sent_at_.size();
+      --in_flight_;
+      if (!take_reply(reply)) return;
+    }
+  } catch (const zmq::error_t& error) {
+    fail(std::string("socket error: ") + error.what());
+  }
+}
+
+bool Client::take_reply(const zmq::message_t& reply) {
   if (reply.more()) {  // a reply is one frame: drop the rest (already here) and count it unreadable
     zmq::message_t rest;
     do {
       (void)socket_.recv(rest, zmq::recv_flags::none);
     } while (rest.more());
-    ++result.unreadable_replies;
-    ++result.counts.error;
+    ++result_.unreadable_replies;
+    ++result_.counts.error;
     return true;
   }
   lines_.clear();
   std::optional<std::size_t> acks =
-      reader_.read(reply.to_string_view(), result.counts, ack_log_ != nullptr ? &lines_ : nullptr);
+      reader_.read(reply.to_string_view(), result_.counts, ack_log_ != nullptr ? &lines_ : nullptr);
   if (!acks) {
-    ++result.unreadable_replies;
-    ++result.counts.error;
+    ++result_.unreadable_replies;
+    ++result_.counts.error;
     return true;
   }
   if (ack_log_ == nullptr) return true;
   Status status = ack_log_->append(lines_);
-  if (!status.is_ok()) result.failure = status.message();
+  if (!status.is_ok()) fail(status.message());
   return status.is_ok();
 }
 
-ClientResult Client::run() {
-  ClientResult result;
-  const std::vector<std::uint32_t>& order = plan_.send_order;
-  result.latencies_ns.reserve(order.size());
-  // Send times of the requests in flight, oldest first, as a ring of `window` slots.
-  std::vector<Clock::time_point> sent_at(options_.window);
-  std::size_t oldest = 0;
-  std::size_t in_flight = 0;
-  std::size_t next = 0;
-  Clock::time_point last_reply = Clock::now();
-  try {
-    while (next < order.size() || in_flight > 0) {
-      while (in_flight < options_.window && next < order.size()) {
-        sent_at[(oldest + in_flight) % sent_at.size()] = Clock::now();
-        send(order[next++]);
-        ++in_flight;
-      }
-      // Block for one reply, then take every reply already here before sending again: the
-      // router answers a whole batch at once, and one wake-up per burst instead of per reply
-      // keeps the load generator's own CPU share (it shares the cores with the router) down.
-      bool stop = false;
-      for (auto flags = zmq::recv_flags::none; in_flight > 0; flags = zmq::recv_flags::dontwait) {
-        zmq::message_t reply;
-        if (!socket_.recv(reply, flags)) {
-          if (flags == zmq::recv_flags::none) {  // rcvtimeo elapsed
-            result.timed_out = true;
-            stop = true;
-          }
-          break;
-        }
-        last_reply = Clock::now();
-        result.latencies_ns.push_back(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(last_reply - sent_at[oldest])
-                .count());
-        oldest = (oldest + 1) % sent_at.size();
-        --in_flight;
-        if (!take_reply(reply, result)) {
-          stop = true;
-          break;
-        }
-      }
-      if (stop) break;
-    }
-  } catch (const zmq::error_t& error) {
-    result.failure = std::string("socket error: ") + error.what();
-  }
-  result.unanswered_requests = order.size() - result.latencies_ns.size();
+void Client::finish(bool timed_out) {
+  result_.timed_out = timed_out;
+  result_.unanswered_requests = plan_.send_order.size() - result_.latencies_ns.size();
   // The wait that ended in a timeout is not load the router carried: leave it out of elapsed_s.
-  result.finished = result.timed_out ? last_reply : Clock::now();
-  return result;
+  result_.finished = timed_out ? last_reply_ : Clock::now();
 }
 
 }  // namespace coexist::loadgen

@@ -1,7 +1,8 @@
 #pragma once
 
-// Runs the planned load: one thread per client, all connected before the clock starts, the
-// clock stopped when the last client is done.
+// Runs the planned load: every client connected before the clock starts, all of them driven by
+// one thread polling their sockets (a thread per client cost the shared cores more in wake-ups
+// than the clients do in work), the clock stopped when the last client is done.
 
 #include <vector>
 
@@ -16,6 +17,7 @@ namespace coexist::loadgen {
 struct LoadOutcome {
   std::vector<ClientResult> clients;
   double elapsed_s = 0;  // first send of any client → last reply of any client
+  double cpu_s = 0;      // the load generator's own CPU time (all threads) over the run
 };
 
 // Fails only when a socket cannot be set up; a client that times out or fails mid-run says so

@@ -24,7 +24,7 @@ po::options_description describe() {
   add("help,h", "print this help");
   add("endpoint", po::value<std::string>()->default_value("tcp://127.0.0.1:5570"),
       "the router's ingest endpoint");
-  add("clients", po::value<std::int64_t>()->default_value(1), "client threads, 1..256");
+  add("clients", po::value<std::int64_t>()->default_value(1), "clients (one DEALER socket each), 1..256");
   add("window", po::value<std::int64_t>()->default_value(1),
       "requests in flight per client, 1..1024");
   add("transactions", po::value<std::int64_t>()->default_value(10000),
