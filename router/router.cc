@@ -13,6 +13,7 @@
 #include "router/rules_state.h"
 #include "router/startup_rules.h"
 #include "router/http_endpoint.h"
+#include "router/readiness.h"
 #include "router/ingest_server.h"
 #include "router/metrics.h"
 
@@ -84,7 +85,7 @@ int serve(const Config& config, const ServeOptions& options, std::atomic<bool>& 
     }
   }
   std::atomic<bool> serving{true};
-  auto ready = [&] { return serving.load() && journal.failure().is_ok(); };
+  auto ready = [&] { return is_ready(serving, journal); };
   auto status = [&] {
     return nlohmann::json{{"ready", ready()},
                           {"journal", {{"path", config.journal.path.string()},

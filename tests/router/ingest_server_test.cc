@@ -1,16 +1,19 @@
 // IngestServer in-process against a journal whose commits fail on demand: after a failed commit
-// nothing more is acknowledged, every later request is answered `unavailable`, and the router
-// reports itself not ready.
+// nothing more is acknowledged, every later request is answered `unavailable`, and the router's
+// /readyz answers 503.
 
 #include "router/ingest_server.h"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <atomic>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "router/http_endpoint.h"
+#include "router/readiness.h"
 #include "tests/support/temp_dir.h"
 
 namespace coexist::test {
@@ -84,6 +87,27 @@ TEST_F(IngestServerTest, RejectedTransactionsStillGetTheirAnswerWhileTheJournalI
   EXPECT_EQ(acks[0]["status"], "accepted");
   EXPECT_EQ(acks[1]["status"], "rejected");
   EXPECT_EQ(acks[1]["error"]["code"], "schema");
+}
+
+TEST_F(IngestServerTest, ReadyzTurnsNotReadyAfterAFailedCommitAndStaysSo) {
+  std::atomic<bool> serving{true};
+  router::HttpEndpoint http(
+      metrics_, [&] { return router::is_ready(serving, *journal_); },
+      [] { return nlohmann::json::object(); });
+  ASSERT_TRUE(http.start("127.0.0.1:0").is_ok());
+  httplib::Client client("http://" + http.address());
+  auto readyz = [&] {
+    auto response = client.Get("/readyz");
+    return response ? response->status : -1;
+  };
+  EXPECT_EQ(request(transaction("A"))["status"], "accepted");
+  EXPECT_EQ(readyz(), 200);
+  fail_.store(true);
+  EXPECT_EQ(request(transaction("B"))["error"]["code"], "unavailable");
+  EXPECT_EQ(readyz(), 503);
+  fail_.store(false);
+  EXPECT_EQ(request(transaction("C"))["error"]["code"], "unavailable");
+  EXPECT_EQ(readyz(), 503) << "a failed commit is sticky: not ready until restarted";
 }
 
 }  // namespace
