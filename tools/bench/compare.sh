@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Same-run A/B of two builds on one ingest scenario: this machine's speed drifts by ±15 % within
+# minutes, so a change is judged only against a baseline measured in alternation with it.
+# Runs tools/bench/ingest.sh --scenario S once per build per pair, alternating BASE and NEW, and
+# prints each build's median accepted/s and p99, the per-pair ratios NEW/BASE and their median.
+#
+# usage: tools/bench/compare.sh BASE_BUILD_DIR NEW_BUILD_DIR [--scenario 8x32] [--pairs 4]
+#                               [--transactions 200000]
+# Each build dir needs bin/coexist, bin/coexist-loadgen and bin/coexist-lmdb-ceiling, e.g. a
+# worktree of the base commit built with `cmake --preset dev`. Exit: 0 done, 1 a run failed,
+# 2 usage error.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+usage() { sed -n '7,8p' "$0" | sed 's/^# //' >&2; }
+(($# >= 2)) || { usage; exit 2; }
+base=$1 new=$2
+shift 2
+scenario=8x32 pairs=4 transactions=200000
+while (($# > 0)); do
+  case $1 in
+    --scenario) scenario=${2:?}; shift 2 ;;
+    --pairs) pairs=${2:?}; shift 2 ;;
+    --transactions) transactions=${2:?}; shift 2 ;;
+    *) echo "compare.sh: unknown option $1" >&2; usage; exit 2 ;;
+  esac
+done
+[[ $pairs =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --pairs must be a positive count" >&2; exit 2; }
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+for pair in $(seq "$pairs"); do
+  for side in base new; do
+    dir=${!side}
+    echo "compare.sh: pair $pair, $side ($dir)" >&2
+    BUILD_DIR=$dir "$repo/tools/bench/ingest.sh" --scenario "$scenario" \
+      --transactions "$transactions" --ceiling-records 20000 \
+      --json-out "$out/$side-$pair.json" >/dev/null
+  done
+done
+python3 - "$out" "$pairs" "$scenario" <<'PY'
+import json, statistics, sys
+out, pairs, scenario = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def figures(side):
+    runs = [json.load(open(f"{out}/{side}-{i}.json"))["scenarios"][scenario] for i in range(1, pairs + 1)]
+    return [r["accepted_per_s"] for r in runs], [r["latency_ms"]["p99"] for r in runs]
+(base_rate, base_p99), (new_rate, new_p99) = figures("base"), figures("new")
+ratios = [n / b for n, b in zip(new_rate, base_rate)]
+summary = {
+    "scenario": scenario, "pairs": pairs,
+    "base": {"accepted_per_s_median": statistics.median(base_rate), "p99_ms_median": statistics.median(base_p99)},
+    "new": {"accepted_per_s_median": statistics.median(new_rate), "p99_ms_median": statistics.median(new_p99)},
+    "ratios": [round(r, 3) for r in ratios], "ratio_median": round(statistics.median(ratios), 3),
+}
+print(json.dumps(summary, indent=2))
+PY
