@@ -13,6 +13,7 @@
 #include "journal/journal.h"
 #include "model/timestamp.h"
 #include "rules/rule_set_parser.h"
+#include "tests/support/small_journal.h"
 #include "tests/support/temp_dir.h"
 
 namespace coexist::test {
@@ -42,13 +43,8 @@ constexpr const char* kCanonicalSha256 =
 class AdminServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    journal::OpenOptions options;
-    options.path = dir_.path() / "journal";
-    options.map_size_bytes_initial = 1 << 20;
-    options.map_size_bytes_max = 64 << 20;
-    auto opened = journal::Journal::open(options);
-    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
-    journal_ = std::move(opened.value());
+    journal_ = open_small_journal(dir_);
+    ASSERT_NE(journal_, nullptr);
     service_ = std::make_unique<router::AdminService>(context_, *journal_, rules_state_, clock_,
                                                       "inproc://admin-service-test");
   }

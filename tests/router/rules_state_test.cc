@@ -10,6 +10,7 @@
 #include "journal/journal.h"
 #include "model/transaction_parser.h"
 #include "rules/rule_set_parser.h"
+#include "tests/support/small_journal.h"
 #include "tests/support/temp_dir.h"
 
 namespace coexist::test {
@@ -182,16 +183,6 @@ journal::RuleSetRecord record(std::uint32_t version, std::int64_t effective_at_u
   return out;
 }
 
-std::unique_ptr<journal::Journal> open_journal(const TempDir& dir) {
-  journal::OpenOptions options;
-  options.path = dir.path() / "journal";
-  options.map_size_bytes_initial = 1 << 20;
-  options.map_size_bytes_max = 64 << 20;
-  auto opened = journal::Journal::open(options);
-  EXPECT_TRUE(opened.is_ok()) << opened.status().to_string();
-  return opened.is_ok() ? std::move(opened.value()) : nullptr;
-}
-
 void record_version(journal::Journal& journal, journal::RuleSetRecord change) {
   std::vector<journal::AppendResult> results;
   ASSERT_TRUE(journal.append_batch({}, results, &change).is_ok());
@@ -199,7 +190,7 @@ void record_version(journal::Journal& journal, journal::RuleSetRecord change) {
 
 TEST(RulesStateTest, LoadOfAnEmptyJournalHasNoVersion) {
   TempDir dir;
-  auto journal = open_journal(dir);
+  auto journal = open_small_journal(dir);
   ASSERT_NE(journal, nullptr);
   auto state = RulesState::load(*journal);
   ASSERT_TRUE(state.is_ok()) << state.status().to_string();
@@ -209,7 +200,7 @@ TEST(RulesStateTest, LoadOfAnEmptyJournalHasNoVersion) {
 
 TEST(RulesStateTest, LoadCompilesEveryVersionWithItsInstant) {
   TempDir dir;
-  auto journal = open_journal(dir);
+  auto journal = open_small_journal(dir);
   ASSERT_NE(journal, nullptr);
   record_version(*journal, record(1, kNoonUs, rules_text("stay", "legacy")));
   record_version(*journal, record(2, kNoonUs + kHourUs, rules_text("cut over", "new")));
@@ -223,7 +214,7 @@ TEST(RulesStateTest, LoadCompilesEveryVersionWithItsInstant) {
 
 TEST(RulesStateTest, LoadRefusesAVersionThatNoLongerParses) {
   TempDir dir;
-  auto journal = open_journal(dir);
+  auto journal = open_small_journal(dir);
   ASSERT_NE(journal, nullptr);
   record_version(*journal, record(1, kNoonUs, R"({"default":"nowhere","rules":[]})"));
   auto state = RulesState::load(*journal);
