@@ -2,7 +2,8 @@
 # Same-run A/B of two builds on one ingest scenario: this machine's speed drifts by ±15 % within
 # minutes, so a change is judged only against a baseline measured in alternation with it.
 # Runs tools/bench/ingest.sh --scenario S once per build per pair, alternating BASE and NEW, and
-# prints each build's median accepted/s and p99, the per-pair ratios NEW/BASE and their median.
+# prints each build's median accepted/s, p99 and router CPU µs per transaction, and the per-pair
+# ratios NEW/BASE (throughput and router CPU) with their medians.
 #
 # usage: tools/bench/compare.sh BASE_BUILD_DIR NEW_BUILD_DIR [--scenario 8x32] [--pairs 4]
 #                               [--transactions 200000]
@@ -43,14 +44,20 @@ import json, statistics, sys
 out, pairs, scenario = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 def figures(side):
     runs = [json.load(open(f"{out}/{side}-{i}.json"))["scenarios"][scenario] for i in range(1, pairs + 1)]
-    return [r["accepted_per_s"] for r in runs], [r["latency_ms"]["p99"] for r in runs]
-(base_rate, base_p99), (new_rate, new_p99) = figures("base"), figures("new")
-ratios = [n / b for n, b in zip(new_rate, base_rate)]
+    return {"accepted_per_s": [r["accepted_per_s"] for r in runs],
+            "p99_ms": [r["latency_ms"]["p99"] for r in runs],
+            # steadier than the rate on a noisy machine: the router's CPU time per transaction
+            "router_cpu_us_per_tx": [r["router_cpu_us_per_tx"] for r in runs]}
+base, new = figures("base"), figures("new")
+ratios = [n / b for n, b in zip(new["accepted_per_s"], base["accepted_per_s"])]
+cpu_ratios = [n / b for n, b in zip(new["router_cpu_us_per_tx"], base["router_cpu_us_per_tx"])]
+medians = lambda figures: {f"{key}_median": round(statistics.median(values), 3)
+                           for key, values in figures.items()}
 summary = {
-    "scenario": scenario, "pairs": pairs,
-    "base": {"accepted_per_s_median": statistics.median(base_rate), "p99_ms_median": statistics.median(base_p99)},
-    "new": {"accepted_per_s_median": statistics.median(new_rate), "p99_ms_median": statistics.median(new_p99)},
+    "scenario": scenario, "pairs": pairs, "base": medians(base), "new": medians(new),
     "ratios": [round(r, 3) for r in ratios], "ratio_median": round(statistics.median(ratios), 3),
+    "router_cpu_ratios": [round(r, 3) for r in cpu_ratios],
+    "router_cpu_ratio_median": round(statistics.median(cpu_ratios), 3),
 }
 print(json.dumps(summary, indent=2))
 PY
