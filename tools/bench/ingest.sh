@@ -8,7 +8,8 @@
 # each preceded by a probe of one durable commit's latency (the disk's state at that moment).
 # Then prints a table and a JSON summary: accepted/s, p50/p99 ack latency, ratio to (a), the CPU
 # time per transaction of the router and of the load generator (they share the machine's cores,
-# so together they bound the rate), and the goal for each. --long adds a 1,000,000-transaction run that samples the router's memory
+# so together they bound the rate), the bytes the router wrote per transaction, and the issue's
+# goal for each. --long adds a 1,000,000-transaction run that samples the router's memory
 # every second (flat memory) and reads `coexist journal stats` (journal bytes per transaction).
 #
 # Uses the binaries of $BUILD_DIR (default: build/, the RelWithDebInfo `dev` preset). Scratch
@@ -165,7 +166,7 @@ memory_kb() {
 
 # Bytes a process has handed to write system calls (/proc/PID/io wchar). For the router that is
 # almost all LMDB's page writes (plus 8-byte wake-up signals), i.e. what each commit costs the disk.
-written_bytes() { awk '/^wchar:/ {print $2}' "/proc/$1/io"; }
+written_bytes() { awk '/^wchar:/ {print $2}' "/proc/$1/io" 2>/dev/null || echo 0; }
 
 # record KIND NAME REPEAT FILE [EXTRA_JSON]: appends one result line
 record() {
