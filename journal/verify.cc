@@ -1,6 +1,7 @@
 #include "journal/verify.h"
 
 #include "model/canonical_json.h"
+#include "model/limits.h"
 #include "model/transaction_parser.h"
 
 namespace coexist::journal {
@@ -77,7 +78,8 @@ Result<VerifyReport> verify(const Journal& journal, const std::optional<Head>& d
     fail(report, 0, std::move(problem));
     return report;
   }
-  TransactionParser parser;
+  // Canonical JSON can be a little longer than the request it came from (limits.h).
+  TransactionParser parser(limits::kStoredTransactionBytesMax);
   Hash previous{};
   std::uint64_t expected_seq = 1;
   Status scan = journal.for_each(SeqRange{}, [&](const RecordView& record) {

@@ -10,6 +10,11 @@ namespace coexist::limits {
 
 // One ingest request frame (a transaction or an array of them). Larger: rejected `too_large`.
 inline constexpr std::size_t kRequestBytesMax = 1024 * 1024;
+// One journaled canonical transaction, re-read by `journal verify` and `rules simulate`. The
+// canonical form of an accepted request can be longer than the request: amounts are written out
+// to the currency's minor units ("1" becomes "1.0000" for CLF), at most kLinesMax of them, while
+// everything else only loses whitespace and \u escapes. Twice the request limit is ample.
+inline constexpr std::size_t kStoredTransactionBytesMax = 2 * kRequestBytesMax;
 // ZMQ_MAXMSGSIZE: far above kRequestBytesMax so oversize requests still get a `too_large`
 // answer; only absurd frames are cut off by libzmq (which drops the peer's connection).
 inline constexpr std::int64_t kFrameBytesAbsoluteMax = 16 * 1024 * 1024;

@@ -2,12 +2,15 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+
 #include "model/assert.h"
 #include "model/limits.h"
 #include "model/transaction_reader.h"
 
 // Frame-level checks, in order; any failure refuses the whole frame:
-//   1. size > kRequestBytesMax: too_large (before parsing, so a huge frame costs nothing);
+//   1. size > the parser's bytes_max (kRequestBytesMax for requests): too_large, before parsing,
+//      so a huge frame costs nothing;
 //   2. simdjson parse: invalid UTF-8 -> malformed_json; nesting deeper than kJsonDepthMax ->
 //      too_large; any other syntax error -> malformed_json with simdjson's message;
 //   3. the root: an object is one transaction; an array must hold 1..kRequestTransactionsMax
@@ -18,7 +21,7 @@ namespace {
 
 using simdjson::SUCCESS;
 
-// Buffers start small and grow (once) to the largest frame seen, at most kRequestBytesMax.
+// Buffers start small and grow (once) to the largest frame seen, at most the parser's bytes_max.
 constexpr std::size_t kInitialCapacity = std::size_t{64} * 1024;
 
 Rejection frame_rejection(RejectionCode code, std::string message) {
@@ -82,16 +85,18 @@ Rejection parse_error_rejection(simdjson::error_code error, std::string_view fra
 }  // namespace
 
 struct TransactionParser::Impl {
-  simdjson::dom::parser parser{limits::kRequestBytesMax};
+  explicit Impl(std::size_t max) : bytes_max(max), parser(max) {}
+
+  std::size_t bytes_max;
+  simdjson::dom::parser parser;
   simdjson::dom::element root;
 
   // Parses `frame` into `root`, or says why the whole frame is refused.
   std::optional<Rejection> parse_frame(std::string_view frame) {
-    if (frame.size() > limits::kRequestBytesMax) {
+    if (frame.size() > bytes_max) {
       return frame_rejection(RejectionCode::too_large,
                              "request is " + std::to_string(frame.size()) +
-                                 " bytes, the limit is " +
-                                 std::to_string(limits::kRequestBytesMax));
+                                 " bytes, the limit is " + std::to_string(bytes_max));
     }
     // realloc_if_needed = true: simdjson copies the frame into its own padded buffer, reused
     // from frame to frame, because a ZeroMQ message has no readable padding after it.
@@ -103,11 +108,12 @@ struct TransactionParser::Impl {
   }
 };
 
-TransactionParser::TransactionParser() : impl_(std::make_unique<Impl>()) {
+TransactionParser::TransactionParser(std::size_t bytes_max)
+    : impl_(std::make_unique<Impl>(bytes_max)) {
   // max_depth is fixed here; simdjson keeps it when the buffers later grow. Failing is running
   // out of memory at startup, which no caller could handle better than by stopping.
   const simdjson::error_code error =
-      impl_->parser.allocate(kInitialCapacity, limits::kJsonDepthMax);
+      impl_->parser.allocate(std::min(kInitialCapacity, bytes_max), limits::kJsonDepthMax);
   COEXIST_ASSERT(error == SUCCESS);
 }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/limits.h"
 #include "model/rejection.h"
 #include "model/transaction.h"
 
@@ -34,7 +35,9 @@ struct ParsedRequest {
 
 class TransactionParser {
  public:
-  TransactionParser();
+  // `bytes_max`: the largest input accepted (a longer one is `too_large`); the request limit for
+  // ingest, limits::kStoredTransactionBytesMax to re-read journaled canonical transactions.
+  explicit TransactionParser(std::size_t bytes_max = limits::kRequestBytesMax);
   ~TransactionParser();
   TransactionParser(const TransactionParser&) = delete;
   TransactionParser& operator=(const TransactionParser&) = delete;

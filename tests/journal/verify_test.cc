@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "model/limits.h"
 #include "tests/journal/journal_fixture.h"
 
 namespace coexist::test {
@@ -200,6 +201,44 @@ TEST(VerifyTest, RecordFieldsThatDisagreeWithTheTransactionFail) {
   auto report = verify_at(path);
   EXPECT_FALSE(report.ok);
   EXPECT_EQ(report.first_bad_seq, 2U);
+}
+
+// A request of exactly 1 MiB whose canonical form is over it: 1,000 CLF amounts of "1" are
+// written "1.0000" (4 minor units). verify re-reads the canonical JSON and must accept it.
+TEST(VerifyTest, CanonicalTransactionLongerThanTheRequestLimitVerifies) {
+  constexpr std::size_t kDescriptionMax = 1024;  // characters, top level and per line
+  // `padding` more bytes than the smallest form, spread over the descriptions.
+  const auto request = [&](std::size_t padding) {
+    std::size_t top = std::min(padding, kDescriptionMax);
+    padding -= top;
+    std::string lines;
+    for (int i = 0; i < 1000; ++i) {
+      std::size_t extra = std::min<std::size_t>(padding, kDescriptionMax - 1000);
+      padding -= extra;
+      lines += std::string(i == 0 ? "" : ",") + R"({"account":"1","description":")" +
+               std::string(1000 + extra, 'd') +
+               (i < 500 ? R"(","debit":"1"})" : R"(","credit":"1"})");
+    }
+    return R"({"id":"BIG","source":"billing","entity":"DE01","type":"invoice",)"
+           R"("posting_date":"2026-11-25","currency":"CLF","description":")" +
+           std::string(top, 'x') + R"(","lines":[)" + lines + "]}";
+  };
+  std::size_t smallest = request(0).size();
+  ASSERT_LT(smallest, limits::kRequestBytesMax);
+  std::string largest = request(limits::kRequestBytesMax - smallest);
+  ASSERT_EQ(largest.size(), limits::kRequestBytesMax);
+  TempDir dir;
+  {
+    auto journal = open_journal(dir.path(), false, 1 << 20, 64 << 20);
+    RequestBuilder build;
+    std::vector<journal::AppendRequest> batch{build.make(largest)};
+    std::vector<journal::AppendResult> results;
+    ASSERT_TRUE(journal->append_batch(batch, results).is_ok());
+    std::string canonical(batch.front().fields.canonical);
+    ASSERT_GT(canonical.size(), limits::kRequestBytesMax);
+  }
+  auto report = verify_at(dir.path());
+  EXPECT_TRUE(report.ok) << report.problem;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <thread>
 #include <vector>
 
+#include "model/limits.h"
 #include "model/transaction_parser.h"
 #include "rules/evaluate.h"
 
@@ -39,7 +40,8 @@ void transaction_from_record(const journal::RecordView& record, Transaction& tra
 Status evaluate_range(const journal::Journal& journal, const rules::RuleSet& draft,
                       const SimulationFilter& filter, journal::SeqRange range,
                       std::vector<std::uint8_t>& new_routes) {
-  TransactionParser parser;
+  // Canonical JSON can be a little longer than the request it came from (limits.h).
+  TransactionParser parser(limits::kStoredTransactionBytesMax);
   Transaction from_record;
   bool parse_body = needs_transaction_body(draft);
   std::uint64_t unreadable = 0;
