@@ -29,6 +29,12 @@ inline void put_str(std::string& out, std::string_view text) {
   out.append(text);
 }
 
+inline std::uint32_t get_u32(const unsigned char* bytes) {
+  std::uint32_t value = 0;
+  for (int i = 0; i < 4; ++i) value = (value << 8) | bytes[i];
+  return value;
+}
+
 inline std::uint64_t get_u64(const unsigned char* bytes) {
   std::uint64_t value = 0;
   for (int i = 0; i < 8; ++i) value = (value << 8) | bytes[i];

@@ -13,7 +13,8 @@
 namespace coexist::journal {
 namespace {
 
-enum class Attempt : std::uint8_t { committed, map_full, failed };
+// refused: the request itself is wrong (nothing written, the journal stays writable).
+enum class Attempt : std::uint8_t { committed, map_full, failed, refused };
 
 // (source, id) viewing the request's own strings, which outlive the append.
 struct SourceId {
@@ -102,6 +103,22 @@ std::optional<AppendResult> put_new(Journal::Impl& impl, MDB_txn* txn, const Rec
   return std::nullopt;
 }
 
+// The highest rules version recorded (0 when none), as of `txn`. Sets `rc` on an LMDB failure.
+std::uint32_t last_rules_version(const Journal::Impl& impl, MDB_txn* txn, int& rc) {
+  lmdb::Cursor cursor;
+  if (rc = cursor.open(txn, impl.rules); rc != 0) return 0;
+  MDB_val key{};
+  MDB_val value{};
+  rc = cursor.get(key, value, MDB_LAST);
+  if (rc == MDB_NOTFOUND) {
+    rc = 0;
+    return 0;
+  }
+  if (rc != 0) return 0;
+  COEXIST_ASSERT(key.mv_size == 4);
+  return get_u32(static_cast<const unsigned char*>(key.mv_data));
+}
+
 // Records a new rule-set version after the batch's transactions, in the same write transaction.
 int put_rules_change(Journal::Impl& impl, MDB_txn* txn, RuleSetRecord& change,
                      const BatchState& state) {
@@ -121,6 +138,23 @@ Attempt attempt_batch(Journal::Impl& impl, std::span<const AppendRequest> reques
   if (int rc = txn.begin(impl.env, 0); rc != 0) {
     error = lmdb::error("begin write", rc);
     return Attempt::failed;
+  }
+  if (rules_change != nullptr) {
+    // Versions are 1, 2, … without gaps (rules_history.h): a caller that lost track is refused
+    // before anything is written.
+    int rc = 0;
+    std::uint32_t last = last_rules_version(impl, txn.get(), rc);
+    if (rc != 0) {
+      error = lmdb::error("read rules history", rc);
+      return Attempt::failed;
+    }
+    if (rules_change->version != last + 1) {
+      error = Status::error(Status::Code::invalid_argument,
+                            "rules version " + std::to_string(rules_change->version) +
+                                " does not follow the last recorded version " +
+                                std::to_string(last));
+      return Attempt::refused;
+    }
   }
   BatchState state{impl.next_seq, impl.last_hash, {}, {}};
   state.accepted_keys.reserve(requests.size());
@@ -205,6 +239,9 @@ Status Journal::append_batch(std::span<const AppendRequest> requests,
                                    " MiB)");
         }
         continue;
+      case Attempt::refused:
+        results.clear();
+        return error;
       case Attempt::failed: {
         results.clear();
         std::lock_guard lock(impl_->failure_mutex);

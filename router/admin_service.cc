@@ -212,7 +212,10 @@ void AdminService::rules_change_done(RulesChange& change, const Status& status) 
     spdlog::info("rules version {} recorded after seq {} (by {}: {})", change.record.version,
                  change.record.activated_after_seq, change.record.applied_by, change.record.reason);
   } else {
-    reply = error_reply("unavailable", "the journal refused the change: " + status.message());
+    // journal_full leaves the journal writable and the previous version in force; any other
+    // failure is the journal's sticky one.
+    reply = error_reply(status.code() == Status::Code::journal_full ? "journal_full" : "unavailable",
+                        "the journal refused the change: " + status.message());
     if (change.reply.contains("request_id")) reply["request_id"] = change.reply["request_id"];
   }
   send(change.admin_envelope, reply);

@@ -30,6 +30,11 @@ void RulesState::add(std::uint32_t version, std::int64_t effective_at_us,
   versions_.push_back(Version{version, effective_at_us, std::move(rule_set)});
 }
 
+void RulesState::withdraw(std::uint32_t version) {
+  COEXIST_ASSERT(!versions_.empty() && versions_.back().version == version);
+  versions_.pop_back();
+}
+
 std::uint32_t RulesState::latest_version() const {
   return versions_.empty() ? 0 : versions_.back().version;
 }

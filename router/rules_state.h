@@ -25,6 +25,8 @@ class RulesState final : public Decider {
 
   void add(std::uint32_t version, std::int64_t effective_at_us,
            std::shared_ptr<const rules::RuleSet> rule_set);
+  // Takes back the last version added, which the journal did not record (its commit failed).
+  void withdraw(std::uint32_t version);
 
   // The last version added (0 when none).
   [[nodiscard]] std::uint32_t latest_version() const;

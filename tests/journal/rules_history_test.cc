@@ -65,6 +65,27 @@ TEST(RulesHistoryTest, ChangeIsRecordedAfterTheBatchItRidesOnAndSurvivesReopen) 
   EXPECT_EQ(history.value()[1].reason, "cutover step 2");
 }
 
+TEST(RulesHistoryTest, VersionThatSkipsANumberIsRefusedAndNothingIsWritten) {
+  TempDir dir;
+  RequestBuilder build;
+  auto journal = open_journal(dir.path());
+  journal::RuleSetRecord first = version(1);
+  ASSERT_TRUE(append(*journal, {}, &first).is_ok());
+  for (std::uint32_t wrong : {1U, 3U}) {
+    journal::RuleSetRecord skipping = version(wrong);
+    Status refused = append(*journal, {build.make(transaction_json("A"))}, &skipping);
+    EXPECT_EQ(refused.code(), Status::Code::invalid_argument) << refused.to_string();
+    EXPECT_NE(refused.message().find("does not follow the last recorded version 1"),
+              std::string::npos)
+        << refused.message();
+  }
+  EXPECT_EQ(journal->head().value().seq, 0U) << "the batch it rode on was not written";
+  EXPECT_TRUE(journal->failure().is_ok()) << "a refused request is not a failed commit";
+  journal::RuleSetRecord second = version(2);
+  EXPECT_TRUE(append(*journal, {build.make(transaction_json("A"))}, &second).is_ok());
+  EXPECT_EQ(journal->rule_sets().value().size(), 2U);
+}
+
 TEST(RulesHistoryTest, VerifyRejectsATransactionRoutedByAVersionRecordedAfterIt) {
   TempDir dir;
   RequestBuilder build;

@@ -1,0 +1,145 @@
+// A rules version whose commit fails must not stay in force: the router, in-process with its
+// admin service, on a journal too small for a large rule set (journal_full, which leaves the
+// journal writable).
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "journal/verify.h"
+#include "router/admin_service.h"
+#include "router/ingest_server.h"
+#include "router/rules_state.h"
+#include "tests/support/temp_dir.h"
+
+namespace coexist::test {
+namespace {
+
+using json = nlohmann::json;
+
+std::string transaction(const std::string& id) {
+  return R"({"id":")" + id + R"(","source":"billing","entity":"DE01","type":"invoice",)"
+         R"("posting_date":"2026-11-25","currency":"EUR","lines":[{"account":"1200",)"
+         R"("debit":"5.00"},{"account":"4000","credit":"5.00"}]})";
+}
+
+// About 1 MB of rules: 1,000 rules, each listing 100 entities of its own.
+json large_rules() {
+  json rules = json::array();
+  for (int rule = 0; rule < 1000; ++rule) {
+    json entities = json::array();
+    for (int entity = 0; entity < 100; ++entity) {
+      entities.push_back("E" + std::to_string(rule) + "X" + std::to_string(entity));
+    }
+    rules.push_back({{"name", "rule " + std::to_string(rule)},
+                     {"when", {{"entity", entities}}},
+                     {"route", "new"}});
+  }
+  return {{"default", "legacy"}, {"rules", rules}};
+}
+
+const json kSmallRules = {
+    {"default", "legacy"},
+    {"rules", json::array({{{"name", "DE01 dual run"}, {"when", {{"entity", "DE01"}}},
+                            {"route", "both"}}})}};
+
+class RulesChangeFailureTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    journal::OpenOptions options;
+    options.path = dir_.path();
+    options.map_size_bytes_initial = 1 << 20;
+    options.map_size_bytes_max = 1 << 20;  // the large rule set cannot fit: journal_full
+    journal_ = std::move(journal::Journal::open(options).value());
+    rules_state_ = std::move(router::RulesState::load(*journal_).value());
+    admin_ = std::make_unique<router::AdminService>(context_, *journal_, *rules_state_, clock_,
+                                                    "tcp://127.0.0.1:*");
+    server_ = std::make_unique<router::IngestServer>(
+        context_, *journal_, *rules_state_, admin_.get(), metrics_, clock_,
+        router::IngestOptions{"tcp://127.0.0.1:*", 1000});
+    ASSERT_TRUE(server_->bind().is_ok());
+    ASSERT_TRUE(admin_->bind().is_ok());
+    thread_ = std::thread([this] { server_->run(stop_); });
+    for (zmq::socket_t* socket : {&client_, &admin_client_}) {
+      socket->set(zmq::sockopt::linger, 0);
+      socket->set(zmq::sockopt::rcvtimeo, 20000);
+    }
+    client_.connect(server_->endpoint());
+    admin_client_.connect(admin_->endpoint());
+  }
+  void TearDown() override {
+    stop_.store(true);
+    thread_.join();
+  }
+
+  static json exchange(zmq::socket_t& socket, const std::string& frame) {
+    (void)socket.send(zmq::buffer(frame), zmq::send_flags::none);
+    zmq::message_t reply;
+    EXPECT_TRUE(socket.recv(reply, zmq::recv_flags::none));
+    return json::parse(reply.to_string());
+  }
+  json apply(const json& rules) {
+    return exchange(admin_client_,
+                    json{{"op", "rules.apply"}, {"rules", rules}, {"reason", "test"}}.dump());
+  }
+
+  TempDir dir_;
+  std::atomic<bool> stop_{false};
+  std::unique_ptr<journal::Journal> journal_;
+  std::unique_ptr<router::RulesState> rules_state_;
+  router::Metrics metrics_;
+  router::SystemClock clock_;
+  zmq::context_t context_{1};
+  std::unique_ptr<router::AdminService> admin_;
+  std::unique_ptr<router::IngestServer> server_;
+  std::thread thread_;
+  zmq::socket_t client_{context_, zmq::socket_type::dealer};
+  zmq::socket_t admin_client_{context_, zmq::socket_type::dealer};
+};
+
+TEST_F(RulesChangeFailureTest, VersionRefusedAsJournalFullIsNotInForceAndIsNumberedAgain) {
+  ASSERT_EQ(exchange(client_, transaction("A"))["rules_version"], 0);
+
+  // The transaction is sent before the refusal is known. In the refused batch it is refused with
+  // it (journal_full, retryable); in the batch built meanwhile or later it is routed by version 0.
+  (void)admin_client_.send(
+      zmq::buffer(json{{"op", "rules.apply"}, {"rules", large_rules()}, {"reason", "big"}}.dump()),
+      zmq::send_flags::none);
+  json during = exchange(client_, transaction("B"));
+  zmq::message_t refusal_frame;
+  ASSERT_TRUE(admin_client_.recv(refusal_frame, zmq::recv_flags::none));
+  json refusal = json::parse(refusal_frame.to_string());
+  EXPECT_EQ(refusal["status"], "error") << refusal.dump();
+  EXPECT_EQ(refusal["error"]["code"], "journal_full") << refusal.dump();
+  if (during["status"] == "error") {  // it rode in the refused batch itself
+    EXPECT_EQ(during["error"]["code"], "journal_full") << during.dump();
+  } else {
+    EXPECT_EQ(during["status"], "accepted") << during.dump();
+    EXPECT_EQ(during["rules_version"], 0) << during.dump();
+  }
+
+  json after = exchange(client_, transaction("C"));
+  EXPECT_EQ(after["status"], "accepted");
+  EXPECT_EQ(after["rules_version"], 0) << "the refused version must not route anything";
+
+  json applied = apply(kSmallRules);
+  EXPECT_EQ(applied["status"], "ok") << applied.dump();
+  EXPECT_EQ(applied["version"], 1) << "the refused number is free again";
+  json routed = exchange(client_, transaction("D"));
+  EXPECT_EQ(routed["rules_version"], 1);
+  EXPECT_EQ(routed["route"], "both");
+
+  auto report = journal::verify(*journal_, std::nullopt);
+  ASSERT_TRUE(report.is_ok());
+  EXPECT_TRUE(report.value().ok) << report.value().problem;
+  auto reloaded = router::RulesState::load(*journal_);  // what a restart does
+  ASSERT_TRUE(reloaded.is_ok());
+  EXPECT_EQ(reloaded.value()->latest_version(), 1U);
+}
+
+}  // namespace
+}  // namespace coexist::test
