@@ -61,7 +61,13 @@ void assign_idempotency_key(std::string_view source, std::string_view id, std::s
   key.clear();
   key.append(source);
   key.push_back('\0');
-  key.append(id);
+  if (source.size() + 1 + id.size() <= kIdempotencyKeyBytesMax) {
+    key.append(id);
+    return;
+  }
+  // Too long for an LMDB key: the id's digest, marked by a byte no id can start with.
+  key.push_back(kHashedIdMarker);
+  key.append(bytes_of(sha256(id)));
 }
 
 void encode_body(const RecordFields& fields, std::string& out) {

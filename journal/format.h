@@ -16,6 +16,11 @@
 //   body_digest := SHA-256(body)   (computed off the commit path; the chain step hashes 73 bytes)
 //   prev_hash   := the hash of record seq-1; 32 zero bytes for seq 1
 //
+// The idempotency key is `source 0x00 id` while that fits LMDB's key limit of 511 bytes; a longer
+// one (a 128-character id of 4-byte UTF-8 characters with a long source) is
+// `source 0x00 0x01 SHA-256(id)`. Ids cannot contain control characters, so no plain key starts
+// its id with 0x01, and the two forms never meet.
+//
 // seq starts at 1 and has no gaps. `canonical` is the transaction's canonical JSON
 // (model/canonical_json.h); the fields before it duplicate some of its content so that queries
 // need not parse JSON. Source names cannot contain 0x00 (they are [A-Za-z0-9_.-]), so the
@@ -33,6 +38,9 @@ namespace coexist::journal {
 
 inline constexpr std::uint8_t kRecordVersion = 1;
 inline constexpr std::size_t kHashBytes = 32;
+// LMDB's key size limit (mdb_env_get_maxkeysize of a default build; checked at open).
+inline constexpr std::size_t kIdempotencyKeyBytesMax = 511;
+inline constexpr char kHashedIdMarker = '\x01';
 using Hash = std::array<std::uint8_t, kHashBytes>;
 
 // The decoded fields of one record. The views point into the buffer the record was decoded from

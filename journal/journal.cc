@@ -109,6 +109,13 @@ Status configure_and_open_env(Journal::Impl& impl) {
     return Status::error(Status::Code::failed_precondition,
                          "journal environment has asynchronous commits enabled; refusing to run");
   }
+  if (auto key_max = static_cast<std::size_t>(mdb_env_get_maxkeysize(impl.env));
+      key_max < kIdempotencyKeyBytesMax) {
+    return Status::error(Status::Code::failed_precondition,
+                         "this LMDB takes keys of at most " + std::to_string(key_max) +
+                             " bytes; the journal needs " +
+                             std::to_string(kIdempotencyKeyBytesMax) + " (format.h)");
+  }
   MDB_envinfo info{};
   if (int rc = mdb_env_info(impl.env, &info); rc != 0) return lmdb::error("env_info", rc);
   impl.map_size_bytes = info.me_mapsize;

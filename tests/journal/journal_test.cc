@@ -213,5 +213,48 @@ TEST(JournalTest, ForEachHonoursTheSeqRangeAndEarlyStop) {
   EXPECT_EQ(seen, (std::vector<std::uint64_t>{3, 4, 5}));
 }
 
+// The longest source and id DESIGN allows (64 ASCII characters; 128 characters of 4-byte UTF-8)
+// make a key longer than LMDB takes: it is stored as the id's digest, and still judged exactly.
+TEST(JournalTest, IdsTooLongForAnLmdbKeyAreJudgedByTheirDigest) {
+  const std::string source(64, 's');
+  std::string id;
+  for (int i = 0; i < 128; ++i) id += "\xF0\x9F\x98\x80";  // U+1F600
+  std::string other_id = id.substr(0, id.size() - 4) + "\xF0\x9F\x98\x81";
+  ASSERT_GT(source.size() + 1 + id.size(), journal::kIdempotencyKeyBytesMax) << "577 bytes";
+  EXPECT_LE(journal::idempotency_key(source, id).size(), journal::kIdempotencyKeyBytesMax);
+  EXPECT_NE(journal::idempotency_key(source, id), journal::idempotency_key(source, other_id));
+  const auto json = [&](const std::string& with_id, const std::string& amount) {
+    return R"({"id":")" + with_id + R"(","source":")" + source +
+           R"(","entity":"DE01","type":"invoice","posting_date":"2026-11-25","currency":"EUR",)"
+           R"("lines":[{"account":"1200","debit":")" + amount + R"("},{"account":"4000",)"
+           R"("credit":")" + amount + R"("}]})";
+  };
+  TempDir dir;
+  RequestBuilder build;
+  {
+    auto journal = open_journal(dir.path());
+    std::vector<journal::AppendResult> results;
+    std::vector<journal::AppendRequest> first{build.make(json(id, "1.00")),
+                                              build.make(json(other_id, "2.00"))};
+    ASSERT_TRUE(journal->append_batch(first, results).is_ok());
+    EXPECT_EQ(results[0].status, journal::AppendStatus::accepted);
+    EXPECT_EQ(results[1].status, journal::AppendStatus::accepted) << "a different id";
+    std::vector<journal::AppendRequest> again{build.make(json(id, "1.00")),
+                                              build.make(json(other_id, "9.00"))};
+    ASSERT_TRUE(journal->append_batch(again, results).is_ok());
+    EXPECT_EQ(results[0].status, journal::AppendStatus::duplicate);
+    EXPECT_EQ(results[0].seq, 1U);
+    EXPECT_EQ(results[1].status, journal::AppendStatus::conflict);
+    EXPECT_EQ(results[1].seq, 2U);
+    EXPECT_TRUE(journal->failure().is_ok());
+  }
+  auto reader = open_journal(dir.path(), true);
+  EXPECT_EQ(reader->find(source, other_id).value(), std::optional<std::uint64_t>(2));
+  std::uint64_t bad_seq = 0;
+  std::string problem;
+  ASSERT_TRUE(reader->check_index(bad_seq, problem).is_ok());
+  EXPECT_EQ(problem, "");
+}
+
 }  // namespace
 }  // namespace coexist::test
