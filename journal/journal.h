@@ -85,6 +85,11 @@ struct SeqRange {
 
 class Journal {
  public:
+  // The writer frees the reader slots of dead processes (a CLI killed mid-read) at open, before
+  // growing the map, and once every this many commits: such a slot pins every page freed after
+  // its snapshot, and the file would grow until journal_full.
+  static constexpr std::uint64_t kReaderCheckCommits = 256;
+
   [[nodiscard]] static Result<std::unique_ptr<Journal>> open(const OpenOptions& options);
   ~Journal();
   Journal(const Journal&) = delete;

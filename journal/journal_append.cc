@@ -228,10 +228,12 @@ Status Journal::append_batch(std::span<const AppendRequest> requests,
     Status error;
     switch (attempt_batch(*impl_, requests, results, rules_change, error)) {
       case Attempt::committed:
+        if (++impl_->commits % kReaderCheckCommits == 0) impl_->clear_stale_readers();
         return Status::ok();
       case Attempt::map_full:
         // Nothing of the batch was written (the transaction aborted); grow and try again.
         results.clear();
+        impl_->clear_stale_readers();  // a dead reader may be what keeps freed pages from reuse
         if (!grow_map(*impl_)) {
           return Status::error(Status::Code::journal_full,
                                "journal reached map_size_mb_max (" +

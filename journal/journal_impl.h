@@ -24,6 +24,7 @@ struct Journal::Impl {
   // Writer state: valid after open, advanced only by a committed append.
   std::uint64_t next_seq = 1;
   Hash last_hash{};
+  std::uint64_t commits = 0;      // by this writer, to clear stale reader slots now and then
   Status failure;                 // sticky; ok until a commit fails
   mutable std::mutex failure_mutex;  // failure() is read from other threads
 
@@ -37,6 +38,12 @@ struct Journal::Impl {
 
   // Begins a read-only transaction, adopting a map grown by another process.
   [[nodiscard]] int begin_read(MDB_txn** txn) const;
+
+  // Frees the reader slots of processes that died inside a read (a CLI killed mid-export): LMDB
+  // cannot reuse any page freed after such a slot's snapshot, so the file would grow until
+  // journal_full. Called at open, every Journal::kReaderCheckCommits commits and before growing
+  // the map.
+  void clear_stale_readers() const;
 };
 
 }  // namespace coexist::journal
