@@ -170,5 +170,53 @@ TEST(CliExitCodesTest, MissingJournalIsFourAndUnknownCommandIsTwo) {
   EXPECT_EQ(coexist(dir, {"send", "--bogus"}).exit_code, 2);
 }
 
+TEST_F(CliE2eTest, FailedExportLeavesAnEarlierExportAsItWas) {
+  ASSERT_EQ(send(write_lines(dir_, "two.jsonl", {sample_transaction(1), sample_transaction(2)}))
+                .exit_code,
+            0);
+  auto out = dir_.path() / "export.jsonl";
+  ASSERT_EQ(journal({"export", "--out", out.string()}).exit_code, 0);
+  std::string earlier = read_file(out);
+  EXPECT_EQ(json_lines(earlier).size(), 2U);
+  auto missing = coexist(dir_, {"journal", "export", "--out", out.string(), "--journal",
+                                (dir_.path() / "no-such-journal").string()});
+  EXPECT_EQ(missing.exit_code, 4) << missing.err;
+  EXPECT_EQ(read_file(out), earlier) << "the failed export must not truncate it";
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    EXPECT_EQ(entry.path().filename().string().find(".partial"), std::string::npos)
+        << "left behind: " << entry.path();
+  }
+}
+
+TEST(CliExitCodesTest, BadArgumentsAreTwoNotACrash) {
+  TempDir dir;
+  auto journal_dir = (dir.path() / "journal").string();
+  auto expect_usage = [&](const std::vector<std::string>& arguments, const std::string& says) {
+    auto result = coexist(dir, arguments);
+    EXPECT_EQ(result.exit_code, 2) << result.err;
+    EXPECT_NE(result.err.find(says), std::string::npos) << result.err;
+  };
+  expect_usage({"journal", "show", "99999999999999999999999", "--journal", journal_dir},
+               "out of range");
+  expect_usage({"journal", "list", "--from-seq", "-1", "--journal", journal_dir}, "--from-seq");
+  expect_usage({"journal", "list", "--to-seq", "0", "--journal", journal_dir}, "--to-seq");
+  expect_usage({"journal", "list", "--route", "everywhere", "--journal", journal_dir}, "--route");
+  expect_usage({"journal", "list", "--state", "lost", "--journal", journal_dir}, "--state");
+  expect_usage({"journal", "export", "--format", "table", "--journal", journal_dir}, "--format");
+  expect_usage({"send", dir.path().string()}, "is a directory");
+  expect_usage({"rules", "validate", dir.path().string()}, "is a directory");
+  expect_usage({"send", "--timeout-ms", "0", "-"}, "--timeout-ms");
+}
+
+TEST(CliExitCodesTest, UnreachableRouterIsThreeEvenWithAWindowOverTheQueueLimit) {
+  TempDir dir;
+  std::vector<std::string> lines;
+  for (std::uint64_t i = 1; i <= 3000; ++i) lines.push_back(sample_transaction(i));
+  auto file = write_lines(dir, "many.jsonl", lines);
+  auto result = coexist(dir, {"send", "--endpoint", "tcp://127.0.0.1:1", "--window", "5000",
+                              "--timeout-ms", "300", file.string()});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+}
+
 }  // namespace
 }  // namespace coexist::test

@@ -85,15 +85,23 @@ void print_error(const std::string& command, const std::string& message) {
   std::cerr << "coexist " << command << ": " << message << "\n";
 }
 
+bool open_input_file(const std::string& path, std::ifstream& file, std::string& error) {
+  std::error_code code;
+  if (std::filesystem::is_directory(path, code)) {
+    error = "cannot read " + path + ": it is a directory";
+    return false;
+  }
+  file.open(path, std::ios::binary);
+  if (!file) {
+    error = "cannot read " + path;
+    return false;
+  }
+  return true;
+}
+
 bool read_text_file(const std::string& path, std::string& text, std::string& error) {
   std::ifstream file;
-  if (path != "-") {
-    file.open(path, std::ios::binary);
-    if (!file) {
-      error = "cannot read " + path;
-      return false;
-    }
-  }
+  if (path != "-" && !open_input_file(path, file, error)) return false;
   std::istream& in = path == "-" ? std::cin : file;
   std::stringstream buffer;
   buffer << in.rdbuf();

@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,6 +54,11 @@ void add_journal_options(po::options_description& options);
 [[nodiscard]] bool json_output(const po::variables_map& values, bool& is_json);
 
 void print_error(const std::string& command, const std::string& message);
+
+// Opens a file to read; false with `error` set when it is missing, unreadable or a directory
+// (which a stream would read as empty).
+[[nodiscard]] bool open_input_file(const std::string& path, std::ifstream& file,
+                                   std::string& error);
 
 // Reads a whole file ("-" is standard input); false with `error` set when it cannot.
 [[nodiscard]] bool read_text_file(const std::string& path, std::string& text, std::string& error);

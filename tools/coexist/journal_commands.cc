@@ -1,14 +1,17 @@
 // coexist journal show | list | export | stats: offline read commands. They open the journal
 // read-only and work while the router writes (each command reads one committed snapshot).
 
-#include <fstream>
+#include <charconv>
 #include <iostream>
+#include <optional>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 #include "model/money.h"
 #include "model/timestamp.h"
 #include "tools/coexist/cli.h"
+#include "tools/coexist/output_file.h"
 #include "tools/coexist/record_output.h"
 
 namespace coexist::cli {
@@ -24,8 +27,8 @@ void add_filter_options(po::options_description& options) {
       "type", po::value<std::string>(), "only this transaction type")(
       "route", po::value<std::string>(), "only this route (legacy | new | both | hold)")(
       "state", po::value<std::string>(), "only this delivery state (held | pending)")(
-      "from-seq", po::value<std::uint64_t>(), "first seq")(
-      "to-seq", po::value<std::uint64_t>(), "last seq (inclusive)")(
+      "from-seq", po::value<std::int64_t>(), "first seq")(
+      "to-seq", po::value<std::int64_t>(), "last seq (inclusive)")(
       "since", po::value<std::string>(), "received at or after (RFC 3339, or a date)");
 }
 
@@ -38,8 +41,26 @@ bool read_filter(const po::variables_map& values, RecordFilter& filter) {
   text("type", filter.type);
   text("route", filter.route);
   text("state", filter.state);
-  if (values.count("from-seq") != 0U) filter.from_seq = values["from-seq"].as<std::uint64_t>();
-  if (values.count("to-seq") != 0U) filter.to_seq = values["to-seq"].as<std::uint64_t>();
+  if (filter.route && *filter.route != "legacy" && *filter.route != "new" &&
+      *filter.route != "both" && *filter.route != "hold") {
+    print_error("journal", "--route must be legacy, new, both or hold");
+    return false;
+  }
+  if (filter.state && *filter.state != "held" && *filter.state != "pending") {
+    print_error("journal", "--state must be held or pending");
+    return false;
+  }
+  // Read signed so that "-1" is refused instead of wrapping to 2^64 - 1.
+  for (const char* name : {"from-seq", "to-seq"}) {
+    if (values.count(name) == 0U) continue;
+    std::int64_t seq = values[name].as<std::int64_t>();
+    if (seq < 1) {
+      print_error("journal", std::string("--") + name + " must be a seq, 1 or more");
+      return false;
+    }
+    (std::string_view(name) == "from-seq" ? filter.from_seq : filter.to_seq) =
+        static_cast<std::uint64_t>(seq);
+  }
   if (values.count("since") != 0U) {
     filter.since_us = parse_rfc3339_utc(values["since"].as<std::string>());
     if (!filter.since_us) {
@@ -74,22 +95,24 @@ int scan(const Arguments& arguments, const std::string& synopsis, bool is_export
   bool as_json = false;
   if (!read_filter(values, filter) || !json_output(values, as_json)) return kExitUsage;
   std::string format = is_export ? values["format"].as<std::string>() : (as_json ? "json" : "table");
-  if (format != "jsonl" && format != "csv" && format != "json" && format != "table") {
+  if (is_export && format != "jsonl" && format != "csv") {
     print_error(arguments.command, "--format must be jsonl or csv");
     return kExitUsage;
   }
-  std::ofstream file;
-  if (values.count("out") != 0U) {
-    file.open(values["out"].as<std::string>(), std::ios::binary | std::ios::trunc);
-    if (!file) {
-      print_error(arguments.command, "cannot write " + values["out"].as<std::string>());
-      return kExitUsage;
-    }
-  }
-  std::ostream& out = file.is_open() ? file : std::cout;
   int exit_code = kExitOk;
   auto journal = open_journal_read_only(values, exit_code);
   if (!journal) return exit_code;
+  // --out is written beside itself and renamed into place once complete: an export that fails
+  // (no journal, a read error) leaves an earlier export at that path as it was.
+  std::optional<OutputFile> file;
+  if (values.count("out") != 0U) {
+    file.emplace(values["out"].as<std::string>());
+    if (!file->open()) {
+      print_error(arguments.command, "cannot write " + file->path());
+      return kExitUsage;
+    }
+  }
+  std::ostream& out = file ? file->stream() : std::cout;
   std::string buffer;
   if (format == "csv") append_csv_header(buffer);
   if (format == "json") buffer += "[";
@@ -119,7 +142,11 @@ int scan(const Arguments& arguments, const std::string& synopsis, bool is_export
     print_error(arguments.command, status.to_string());
     return kExitJournal;
   }
-  return out ? kExitOk : kExitJournal;
+  if (!out || (file && !file->commit())) {
+    print_error(arguments.command, "cannot write " + (file ? file->path() : "standard output"));
+    return kExitJournal;
+  }
+  return kExitOk;
 }
 
 // "SOURCE/ID" (split at the first '/': sources cannot contain one) or a seq.
@@ -135,23 +162,29 @@ int show(const Arguments& arguments) {
   }
   bool as_json = false;
   if (!json_output(values, as_json)) return kExitUsage;
+  std::string key = values["key"].as<std::string>();
+  std::uint64_t seq = 0;
+  auto slash = key.find('/');
+  if (slash == std::string::npos) {  // a seq: checked before the journal is opened
+    if (key.empty() || key.find_first_not_of("0123456789") != std::string::npos) {
+      print_error(arguments.command, "\"" + key + "\" is neither SOURCE/ID nor a seq");
+      return kExitUsage;
+    }
+    if (std::from_chars(key.data(), key.data() + key.size(), seq).ec != std::errc{}) {
+      print_error(arguments.command, "seq " + key + " is out of range");
+      return kExitUsage;
+    }
+  }
   int exit_code = kExitOk;
   auto journal = open_journal_read_only(values, exit_code);
   if (!journal) return exit_code;
-  std::string key = values["key"].as<std::string>();
-  std::uint64_t seq = 0;
-  if (auto slash = key.find('/'); slash != std::string::npos) {
+  if (slash != std::string::npos) {
     auto found = journal->find(key.substr(0, slash), key.substr(slash + 1));
     if (!found.is_ok()) {
       print_error(arguments.command, found.status().to_string());
       return kExitJournal;
     }
     seq = found.value().value_or(0);
-  } else if (!key.empty() && key.find_first_not_of("0123456789") == std::string::npos) {
-    seq = std::stoull(key);
-  } else {
-    print_error(arguments.command, "\"" + key + "\" is neither SOURCE/ID nor a seq");
-    return kExitUsage;
   }
   std::string line;
   bool found = false;

@@ -87,21 +87,28 @@ int run_send(const Arguments& arguments) {
     print_error("send", "--window must be 1..10000");
     return kExitUsage;
   }
+  unsigned timeout_ms = values["timeout-ms"].as<unsigned>();
+  if (timeout_ms < 1 || timeout_ms > 3'600'000) {
+    print_error("send", "--timeout-ms must be 1..3600000");
+    return kExitUsage;
+  }
   std::string file = values["file"].as<std::string>();
   std::ifstream file_stream;
-  if (file != "-") {
-    file_stream.open(file, std::ios::binary);
-    if (!file_stream) {
-      print_error("send", "cannot read " + file);
-      return kExitUsage;
-    }
+  std::string open_error;
+  if (file != "-" && !open_input_file(file, file_stream, open_error)) {
+    print_error("send", open_error);
+    return kExitUsage;
   }
   std::istream& in = file == "-" ? std::cin : file_stream;
 
   zmq::context_t context(1);
   zmq::socket_t socket(context, zmq::socket_type::dealer);
   socket.set(zmq::sockopt::linger, 0);
-  socket.set(zmq::sockopt::rcvtimeo, static_cast<int>(values["timeout-ms"].as<unsigned>()));
+  // The window bounds what is queued, so a send is refused only while no router is connected:
+  // it then gives up after the timeout like a missing ack does, instead of blocking forever.
+  socket.set(zmq::sockopt::sndhwm, static_cast<int>(window) + 16);
+  socket.set(zmq::sockopt::sndtimeo, static_cast<int>(timeout_ms));
+  socket.set(zmq::sockopt::rcvtimeo, static_cast<int>(timeout_ms));
   std::string endpoint = values["endpoint"].as<std::string>();
   try {
     socket.connect(endpoint);
@@ -115,15 +122,20 @@ int run_send(const Arguments& arguments) {
   bool more = next_line(in, line);
   while (more || in_flight > 0) {
     while (more && in_flight < window) {
-      (void)socket.send(zmq::buffer(line), zmq::send_flags::none);
+      if (!socket.send(zmq::buffer(line), zmq::send_flags::none)) {
+        print_error("send", "could not reach the router at " + endpoint + " within " +
+                                std::to_string(timeout_ms) + " ms (" + std::to_string(in_flight) +
+                                " requests unanswered)");
+        return kExitUnreachable;
+      }
       ++in_flight;
       more = next_line(in, line);
     }
     zmq::message_t reply;
     if (!socket.recv(reply, zmq::recv_flags::none)) {
       print_error("send", "the router at " + endpoint + " did not answer within " +
-                              std::to_string(values["timeout-ms"].as<unsigned>()) + " ms (" +
-                              std::to_string(in_flight) + " requests unanswered)");
+                              std::to_string(timeout_ms) + " ms (" + std::to_string(in_flight) +
+                              " requests unanswered)");
       return kExitUnreachable;
     }
     --in_flight;
