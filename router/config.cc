@@ -1,6 +1,7 @@
 #include "router/config.h"
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -128,8 +129,18 @@ void read_listen(FieldReader& reader, const json& root, ListenConfig& out) {
       reader.fail(std::string("listen.") + key, "\"" + endpoint + "\" is not a ZeroMQ endpoint");
     }
   }
-  if (!reader.failed() && !out.http.empty() && out.http.rfind(':') == std::string::npos) {
-    reader.fail("listen.http", "\"" + out.http + "\" must be host:port (or empty to disable)");
+  if (!reader.failed() && !out.http.empty()) {
+    auto colon = out.http.rfind(':');
+    std::string_view port =
+        colon == std::string::npos ? std::string_view() : std::string_view(out.http).substr(colon + 1);
+    unsigned number = 0;
+    auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (colon == std::string::npos || port.empty() || error != std::errc{} ||
+        end != port.data() + port.size() || number > 65535) {
+      reader.fail("listen.http", "\"" + out.http +
+                                     "\" must be host:port with a port of 0..65535 (or empty to "
+                                     "disable)");
+    }
   }
 }
 

@@ -206,6 +206,10 @@ TEST(CliExitCodesTest, BadArgumentsAreTwoNotACrash) {
   expect_usage({"send", dir.path().string()}, "is a directory");
   expect_usage({"rules", "validate", dir.path().string()}, "is a directory");
   expect_usage({"send", "--timeout-ms", "0", "-"}, "--timeout-ms");
+  expect_usage({"rules", "active", "--admin", "bogus"}, "not a ZeroMQ endpoint");
+  expect_usage({"rules", "active", "--admin", "tcp://127.0.0.1:1", "--output", "bogus"},
+               "--output");
+  expect_usage({"journal", "digest", "--output", "bogus", "--journal", journal_dir}, "--output");
 }
 
 TEST(CliExitCodesTest, UnreachableRouterIsThreeEvenWithAWindowOverTheQueueLimit) {

@@ -573,6 +573,17 @@ TEST(ConfigTest, IngestWithoutTransportIsNotAZeroMqEndpoint) {
             R"(listen.ingest: "" is not a ZeroMQ endpoint)");
 }
 
+TEST(ConfigTest, HttpPortMustBeAPortNumber) {
+  for (const char* http : {"127.0.0.1:99999", "127.0.0.1:", "127.0.0.1:http", "127.0.0.1:80x"}) {
+    EXPECT_EQ(error_of(std::string(R"({"listen":{"http":")") + http + R"("}})"),
+              std::string("listen.http: \"") + http +
+                  "\" must be host:port with a port of 0..65535 (or empty to disable)")
+        << http;
+  }
+  EXPECT_EQ(accepted(R"({"listen":{"http":"127.0.0.1:65535"}})").listen.http, "127.0.0.1:65535");
+  EXPECT_EQ(accepted(R"({"listen":{"http":"[::1]:0"}})").listen.http, "[::1]:0");
+}
+
 TEST(ConfigTest, AdminWithoutTransportIsNotAZeroMqEndpoint) {
   EXPECT_EQ(error_of(R"({"listen":{"admin":"localhost:5571"}})"),
             R"(listen.admin: "localhost:5571" is not a ZeroMQ endpoint)");
@@ -580,7 +591,7 @@ TEST(ConfigTest, AdminWithoutTransportIsNotAZeroMqEndpoint) {
 
 TEST(ConfigTest, HttpWithoutPortIsRefused) {
   EXPECT_EQ(error_of(R"({"listen":{"http":"localhost"}})"),
-            R"(listen.http: "localhost" must be host:port (or empty to disable))");
+            R"(listen.http: "localhost" must be host:port with a port of 0..65535 (or empty to disable))");
 }
 
 TEST(ConfigTest, EmptyHttpDisablesTheEndpoint) {

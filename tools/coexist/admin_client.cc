@@ -18,8 +18,32 @@ void add_admin_options(po::options_description& options) {
       "output", po::value<std::string>()->default_value("table"), "table | json");
 }
 
+namespace {
+
+// Whether ZeroMQ takes `endpoint` at all ("bogus", "tcp://no-port" are usage errors, not an
+// unreachable router); sets `error` when it does not.
+bool is_zmq_endpoint(const std::string& endpoint, std::string& error) {
+  try {
+    zmq::context_t context(1);
+    zmq::socket_t socket(context, zmq::socket_type::dealer);
+    socket.set(zmq::sockopt::linger, 0);
+    socket.connect(endpoint);
+    return true;
+  } catch (const zmq::error_t& zmq_error) {
+    error = "--admin \"" + endpoint + "\" is not a ZeroMQ endpoint (tcp://host:port): " +
+            zmq_error.what();
+    return false;
+  }
+}
+
+}  // namespace
+
 std::optional<std::string> admin_endpoint(const po::variables_map& values, std::string& error) {
-  if (values.count("admin") != 0U) return values["admin"].as<std::string>();
+  if (values.count("admin") != 0U) {
+    std::string endpoint = values["admin"].as<std::string>();
+    if (!is_zmq_endpoint(endpoint, error)) return std::nullopt;
+    return endpoint;
+  }
   if (values.count("config") != 0U) {
     auto config = router::load_config(values["config"].as<std::string>());
     if (!config.is_ok()) {

@@ -12,7 +12,7 @@
 namespace coexist::cli {
 
 // The admin endpoint from --admin, else the --config file's listen.admin, else the default.
-// Sets `error` on a bad --config.
+// Sets `error` on a bad --config or an --admin that is not a ZeroMQ endpoint (a usage error).
 [[nodiscard]] std::optional<std::string> admin_endpoint(const po::variables_map& values,
                                                         std::string& error);
 

@@ -89,6 +89,8 @@ int run_journal_digest(const Arguments& arguments) {
   add_journal_options(options);
   po::variables_map values;
   if (auto exit_code = parse_options(arguments, options, {}, "[--journal DIR]", values)) return *exit_code;
+  bool as_json = false;  // a digest is JSON either way (verify --digest reads it); still checked
+  if (!json_output(values, as_json)) return kExitUsage;
   int exit_code = kExitOk;
   auto journal = open_journal_read_only(values, exit_code);
   if (!journal) return exit_code;

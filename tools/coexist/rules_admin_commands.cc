@@ -118,6 +118,8 @@ int run_rules_active(const Arguments& arguments) {
   add_admin_options(options);
   po::variables_map values;
   if (auto exit_code = parse_options(arguments, options, {}, "[--admin E]", values)) return *exit_code;
+  bool as_json = false;  // the reply is printed as JSON either way; the value is still checked
+  if (!json_output(values, as_json)) return kExitUsage;
   std::string error;
   auto endpoint = admin_endpoint(values, error);
   if (!endpoint) {
