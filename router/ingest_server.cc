@@ -117,7 +117,9 @@ void IngestServer::accept_request(std::vector<zmq::message_t>& frames) {
   BatchRequest request;
   request.received_at_us = clock_.now_us();
   request.received_steady_ns = clock_.steady_ns();
-  std::size_t envelope_size = (frames.size() >= 2 && frames[1].size() == 0) ? 2 : 1;
+  // A REQ peer's request is [id][empty delimiter][payload]. Two frames, [id][empty], are a
+  // DEALER's empty request: answered in one frame, as every DEALER reply is.
+  std::size_t envelope_size = (frames.size() >= 3 && frames[1].size() == 0) ? 2 : 1;
   for (std::size_t i = 0; i < envelope_size; ++i) request.envelope.push_back(std::move(frames[i]));
   std::size_t payload_frames = frames.size() - envelope_size;
   request.first_item = building_->items.size();

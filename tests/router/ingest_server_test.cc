@@ -89,6 +89,17 @@ TEST_F(IngestServerTest, RejectedTransactionsStillGetTheirAnswerWhileTheJournalI
   EXPECT_EQ(acks[1]["error"]["code"], "schema");
 }
 
+TEST_F(IngestServerTest, EmptyRequestFromADealerIsAnsweredInOneFrame) {
+  (void)client_.send(zmq::message_t(), zmq::send_flags::none);
+  zmq::message_t reply;
+  ASSERT_TRUE(client_.recv(reply, zmq::recv_flags::none));
+  EXPECT_FALSE(reply.more()) << "a DEALER gets no delimiter frame";
+  auto ack = nlohmann::json::parse(reply.to_string());
+  EXPECT_EQ(ack["status"], "rejected") << ack.dump();
+  EXPECT_EQ(ack["error"]["code"], "malformed_json") << ack.dump();
+  EXPECT_EQ(request(transaction("A"))["status"], "accepted") << "and the client is still served";
+}
+
 TEST_F(IngestServerTest, ReadyzTurnsNotReadyAfterAFailedCommitAndStaysSo) {
   std::atomic<bool> serving{true};
   router::HttpEndpoint http(
