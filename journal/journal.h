@@ -112,9 +112,10 @@ class Journal {
   [[nodiscard]] Result<std::optional<std::uint64_t>> find(std::string_view source,
                                                           std::string_view id) const;
   // Calls `visit` with each record in seq order inside one read snapshot; stops early when it
-  // returns false. The view is valid only during the call.
-  [[nodiscard]] Status for_each(SeqRange range,
-                                const std::function<bool(const RecordView&)>& visit) const;
+  // returns false. The view is valid only during the call. `rule_sets`, when given, is filled
+  // from the same snapshot before the first record: every version a visited record names is in it.
+  [[nodiscard]] Status for_each(SeqRange range, const std::function<bool(const RecordView&)>& visit,
+                                std::vector<RuleSetRecord>* rule_sets = nullptr) const;
   // The record with this seq, copied out; nullopt when there is none.
   [[nodiscard]] Status get(std::uint64_t seq,
                            const std::function<void(const RecordView&)>& visit,

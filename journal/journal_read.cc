@@ -54,6 +54,28 @@ Result<Head> read_head(MDB_txn* txn, MDB_dbi transactions) {
   return Head{seq, record->hash};
 }
 
+// Every rules version in `txn`'s snapshot, ascending.
+Status read_rule_sets(MDB_txn* txn, MDB_dbi rules, std::vector<RuleSetRecord>& versions) {
+  versions.clear();
+  lmdb::Cursor cursor;
+  if (int rc = cursor.open(txn, rules); rc != 0) return lmdb::error("cursor", rc);
+  MDB_val key{};
+  MDB_val value{};
+  for (int rc = cursor.get(key, value, MDB_FIRST); rc != MDB_NOTFOUND;
+       rc = cursor.get(key, value, MDB_NEXT)) {
+    if (rc != 0) return lmdb::error("scan rules", rc);
+    if (key.mv_size != 4) return Status::error(Status::Code::corruption, "bad rules key size");
+    std::uint32_t version = get_u32(static_cast<const unsigned char*>(key.mv_data));
+    auto record = decode_rules_record(version, lmdb::view_of(value));
+    if (!record) {
+      return Status::error(Status::Code::corruption,
+                           "rules version " + std::to_string(version) + " cannot be decoded");
+    }
+    versions.push_back(std::move(*record));
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<Head> Journal::head() const {
@@ -76,10 +98,16 @@ Result<std::optional<std::uint64_t>> Journal::find(std::string_view source,
   return std::optional<std::uint64_t>(get_u64(static_cast<const unsigned char*>(value.mv_data)));
 }
 
-Status Journal::for_each(SeqRange range,
-                         const std::function<bool(const RecordView&)>& visit) const {
+Status Journal::for_each(SeqRange range, const std::function<bool(const RecordView&)>& visit,
+                         std::vector<RuleSetRecord>* rule_sets) const {
   ReadSnapshot snapshot(*impl_);
   if (Status status = snapshot.status(); !status.is_ok()) return status;
+  if (rule_sets != nullptr) {
+    if (Status status = read_rule_sets(snapshot.get(), impl_->rules, *rule_sets);
+        !status.is_ok()) {
+      return status;
+    }
+  }
   lmdb::Cursor cursor;
   if (int rc = cursor.open(snapshot.get(), impl_->transactions); rc != 0) {
     return lmdb::error("cursor", rc);
@@ -145,23 +173,9 @@ Result<Stats> Journal::stats() const {
 Result<std::vector<RuleSetRecord>> Journal::rule_sets() const {
   ReadSnapshot snapshot(*impl_);
   if (Status status = snapshot.status(); !status.is_ok()) return status;
-  lmdb::Cursor cursor;
-  if (int rc = cursor.open(snapshot.get(), impl_->rules); rc != 0) return lmdb::error("cursor", rc);
   std::vector<RuleSetRecord> versions;
-  MDB_val key{};
-  MDB_val value{};
-  for (int rc = cursor.get(key, value, MDB_FIRST); rc != MDB_NOTFOUND;
-       rc = cursor.get(key, value, MDB_NEXT)) {
-    if (rc != 0) return lmdb::error("scan rules", rc);
-    if (key.mv_size != 4) return Status::error(Status::Code::corruption, "bad rules key size");
-    const auto* bytes = static_cast<const unsigned char*>(key.mv_data);
-    auto version = static_cast<std::uint32_t>((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]);
-    auto record = decode_rules_record(version, lmdb::view_of(value));
-    if (!record) {
-      return Status::error(Status::Code::corruption,
-                           "rules version " + std::to_string(version) + " cannot be decoded");
-    }
-    versions.push_back(std::move(*record));
+  if (Status status = read_rule_sets(snapshot.get(), impl_->rules, versions); !status.is_ok()) {
+    return status;
   }
   return versions;
 }

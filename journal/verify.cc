@@ -72,17 +72,20 @@ std::string check_routing_version(const std::vector<RuleSetRecord>& versions,
 
 Result<VerifyReport> verify(const Journal& journal, const std::optional<Head>& digest) {
   VerifyReport report;
-  auto versions = journal.rule_sets();
-  if (!versions.is_ok()) return versions.status();
-  if (std::string problem = check_rules_history(versions.value()); !problem.empty()) {
-    fail(report, 0, std::move(problem));
-    return report;
-  }
+  // The rules history comes from the records' own snapshot: read separately, a version and a
+  // record routed by it committed in between would look like a record routed by nothing.
+  std::vector<RuleSetRecord> versions;
+  std::optional<std::string> history_problem;  // checked once the snapshot has been read
+  const auto history_is_sound = [&] {
+    if (!history_problem) history_problem = check_rules_history(versions);
+    return history_problem->empty();
+  };
   // Canonical JSON can be a little longer than the request it came from (limits.h).
   TransactionParser parser(limits::kStoredTransactionBytesMax);
   Hash previous{};
   std::uint64_t expected_seq = 1;
   Status scan = journal.for_each(SeqRange{}, [&](const RecordView& record) {
+    if (!history_is_sound()) return false;
     if (record.seq != expected_seq) {
       fail(report, expected_seq, "record " + std::to_string(expected_seq) + " is missing");
       return false;
@@ -95,7 +98,7 @@ Result<VerifyReport> verify(const Journal& journal, const std::optional<Head>& d
       fail(report, record.seq, std::move(problem));
       return false;
     }
-    if (std::string problem = check_routing_version(versions.value(), record); !problem.empty()) {
+    if (std::string problem = check_routing_version(versions, record); !problem.empty()) {
       fail(report, record.seq, std::move(problem));
       return false;
     }
@@ -108,7 +111,11 @@ Result<VerifyReport> verify(const Journal& journal, const std::optional<Head>& d
     ++report.records;
     ++expected_seq;
     return true;
-  });
+  }, &versions);
+  if (scan.is_ok() && !history_is_sound()) {
+    fail(report, 0, std::move(*history_problem));
+    return report;
+  }
   if (!scan.is_ok()) {
     if (scan.code() != Status::Code::corruption) return scan;
     fail(report, expected_seq, scan.message());
