@@ -12,7 +12,8 @@
 //   1. size > the parser's bytes_max (kRequestBytesMax for requests): too_large, before parsing,
 //      so a huge frame costs nothing;
 //   2. simdjson parse: invalid UTF-8 -> malformed_json; nesting deeper than kJsonDepthMax ->
-//      too_large; any other syntax error -> malformed_json with simdjson's message;
+//      too_large; any other syntax error -> malformed_json with simdjson's message. A number
+//      simdjson cannot hold is not a frame error: see zero_numbers();
 //   3. the root: an object is one transaction; an array must hold 1..kRequestTransactionsMax
 //      elements, each judged alone by read_transaction(); anything else is malformed_json.
 
@@ -70,6 +71,38 @@ bool nesting_exceeds(std::string_view frame, std::size_t depth_max) {
   return false;
 }
 
+// `frame` with every number outside strings written as 0. No field of a request takes a number
+// (amounts are strings), so a number anywhere rejects its transaction, with a code and path that
+// depend on where it is, not on its value. simdjson refuses the whole document over a number it
+// cannot hold (1e400, 30 digits): rewritten, the frame parses, and each transaction is judged
+// alone with its own path, as for any other number.
+std::string zero_numbers(std::string_view frame) {
+  std::string out;
+  out.reserve(frame.size());
+  bool in_string = false;
+  for (std::size_t i = 0; i < frame.size(); ++i) {
+    const char c = frame[i];
+    if (in_string) {
+      out.push_back(c);
+      if (c == '\\' && i + 1 < frame.size()) {
+        out.push_back(frame[++i]);
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      while (i + 1 < frame.size() &&
+             std::string_view("0123456789+-.eE").find(frame[i + 1]) != std::string_view::npos) {
+        ++i;
+      }
+      out.push_back('0');
+    } else {
+      in_string = c == '"';
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 Rejection parse_error_rejection(simdjson::error_code error, std::string_view frame) {
   if (error == simdjson::UTF8_ERROR) {
     return frame_rejection(RejectionCode::malformed_json, "invalid UTF-8");
@@ -102,7 +135,13 @@ struct TransactionParser::Impl {
     // from frame to frame, because a ZeroMQ message has no readable padding after it.
     // An empty view may carry a null pointer, which simdjson would hand to memcpy.
     const char* data = frame.empty() ? "" : frame.data();
-    const simdjson::error_code error = parser.parse(data, frame.size(), true).get(root);
+    simdjson::error_code error = parser.parse(data, frame.size(), true).get(root);
+    if (error == simdjson::NUMBER_ERROR) {
+      const std::string zeroed = zero_numbers(frame);
+      if (parser.parse(zeroed.data(), zeroed.size(), true).get(root) == SUCCESS) {
+        return std::nullopt;
+      }
+    }
     if (error != SUCCESS) return parse_error_rejection(error, frame);
     return std::nullopt;
   }
