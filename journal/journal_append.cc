@@ -149,10 +149,10 @@ Attempt attempt_batch(Journal::Impl& impl, std::span<const AppendRequest> reques
       return Attempt::failed;
     }
     if (rules_change->version != last + 1) {
-      error = Status::error(Status::Code::invalid_argument,
-                            "rules version " + std::to_string(rules_change->version) +
-                                " does not follow the last recorded version " +
-                                std::to_string(last));
+      error =
+          Status::error(Status::Code::invalid_argument,
+                        "rules version " + std::to_string(rules_change->version) +
+                            " does not follow the last recorded version " + std::to_string(last));
       return Attempt::refused;
     }
   }

@@ -103,8 +103,7 @@ Status Journal::for_each(SeqRange range, const std::function<bool(const RecordVi
   ReadSnapshot snapshot(*impl_);
   if (Status status = snapshot.status(); !status.is_ok()) return status;
   if (rule_sets != nullptr) {
-    if (Status status = read_rule_sets(snapshot.get(), impl_->rules, *rule_sets);
-        !status.is_ok()) {
+    if (Status status = read_rule_sets(snapshot.get(), impl_->rules, *rule_sets); !status.is_ok()) {
       return status;
     }
   }

@@ -84,7 +84,7 @@ Result<VerifyReport> verify(const Journal& journal, const std::optional<Head>& d
   TransactionParser parser(limits::kStoredTransactionBytesMax);
   Hash previous{};
   std::uint64_t expected_seq = 1;
-  Status scan = journal.for_each(SeqRange{}, [&](const RecordView& record) {
+  const auto check_record = [&](const RecordView& record) {
     if (!history_is_sound()) return false;
     if (record.seq != expected_seq) {
       fail(report, expected_seq, "record " + std::to_string(expected_seq) + " is missing");
@@ -111,7 +111,8 @@ Result<VerifyReport> verify(const Journal& journal, const std::optional<Head>& d
     ++report.records;
     ++expected_seq;
     return true;
-  }, &versions);
+  };
+  Status scan = journal.for_each(SeqRange{}, check_record, &versions);
   if (scan.is_ok() && !history_is_sound()) {
     fail(report, 0, std::move(*history_problem));
     return report;

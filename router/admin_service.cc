@@ -214,8 +214,9 @@ void AdminService::rules_change_done(RulesChange& change, const Status& status) 
   } else {
     // journal_full leaves the journal writable and the previous version in force; any other
     // failure is the journal's sticky one.
-    reply = error_reply(status.code() == Status::Code::journal_full ? "journal_full" : "unavailable",
-                        "the journal refused the change: " + status.message());
+    reply =
+        error_reply(status.code() == Status::Code::journal_full ? "journal_full" : "unavailable",
+                    "the journal refused the change: " + status.message());
     if (change.reply.contains("request_id")) reply["request_id"] = change.reply["request_id"];
   }
   send(change.admin_envelope, reply);

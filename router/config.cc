@@ -131,8 +131,9 @@ void read_listen(FieldReader& reader, const json& root, ListenConfig& out) {
   }
   if (!reader.failed() && !out.http.empty()) {
     auto colon = out.http.rfind(':');
-    std::string_view port =
-        colon == std::string::npos ? std::string_view() : std::string_view(out.http).substr(colon + 1);
+    std::string_view port = colon == std::string::npos
+                                ? std::string_view()
+                                : std::string_view(out.http).substr(colon + 1);
     unsigned number = 0;
     auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
     if (colon == std::string::npos || port.empty() || error != std::errc{} ||

@@ -134,11 +134,10 @@ Result<std::vector<Record>> make_records(const Options& options) {
                         "legacy",
                         "default",
                         canonical};
-    std::string id = options.id_streams == 1
-                         ? transaction.id
-                         : "LG-" + std::to_string(options.seed) + "-s" +
-                               std::to_string(index % options.id_streams) + "-" +
-                               std::to_string(index / options.id_streams);
+    std::string id = options.id_streams == 1 ? transaction.id
+                                             : "LG-" + std::to_string(options.seed) + "-s" +
+                                                   std::to_string(index % options.id_streams) +
+                                                   "-" + std::to_string(index / options.id_streams);
     Record record{seq_key(index + 1), idempotency_key(transaction.source, id), {}};
     record.value.push_back(static_cast<char>(kRecordVersion));
     record.value.append(kHashBytes, '\0');

@@ -590,8 +590,9 @@ TEST(ConfigTest, AdminWithoutTransportIsNotAZeroMqEndpoint) {
 }
 
 TEST(ConfigTest, HttpWithoutPortIsRefused) {
-  EXPECT_EQ(error_of(R"({"listen":{"http":"localhost"}})"),
-            R"(listen.http: "localhost" must be host:port with a port of 0..65535 (or empty to disable))");
+  EXPECT_EQ(
+      error_of(R"({"listen":{"http":"localhost"}})"),
+      R"(listen.http: "localhost" must be host:port with a port of 0..65535 (or empty to disable))");
 }
 
 TEST(ConfigTest, EmptyHttpDisablesTheEndpoint) {

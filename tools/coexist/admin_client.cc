@@ -30,8 +30,8 @@ bool is_zmq_endpoint(const std::string& endpoint, std::string& error) {
     socket.connect(endpoint);
     return true;
   } catch (const zmq::error_t& zmq_error) {
-    error = "--admin \"" + endpoint + "\" is not a ZeroMQ endpoint (tcp://host:port): " +
-            zmq_error.what();
+    error = "--admin \"" + endpoint +
+            "\" is not a ZeroMQ endpoint (tcp://host:port): " + zmq_error.what();
     return false;
   }
 }
