@@ -71,11 +71,38 @@ bool nesting_exceeds(std::string_view frame, std::size_t depth_max) {
   return false;
 }
 
-// `frame` with every number outside strings written as 0. No field of a request takes a number
-// (amounts are strings), so a number anywhere rejects its transaction, with a code and path that
-// depend on where it is, not on its value. simdjson refuses the whole document over a number it
-// cannot hold (1e400, 30 digits): rewritten, the frame parses, and each transaction is judged
-// alone with its own path, as for any other number.
+// The length of the JSON number (RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?) that
+// starts `text`, or 0 when none does.
+std::size_t json_number_length(std::string_view text) {
+  const auto digits_from = [&](std::size_t at) {
+    std::size_t end = at;
+    while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+    return end;
+  };
+  std::size_t i = (!text.empty() && text[0] == '-') ? 1 : 0;
+  if (i >= text.size() || text[i] < '0' || text[i] > '9') return 0;
+  i = text[i] == '0' ? i + 1 : digits_from(i);
+  if (i < text.size() && text[i] == '.') {
+    const std::size_t end = digits_from(i + 1);
+    if (end == i + 1) return 0;
+    i = end;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    std::size_t at = i + 1;
+    if (at < text.size() && (text[at] == '+' || text[at] == '-')) ++at;
+    const std::size_t end = digits_from(at);
+    if (end == at) return 0;
+    i = end;
+  }
+  return i;
+}
+
+// `frame` with every well-formed number outside strings written as 0. No field of a request
+// takes a number (amounts are strings), so a number anywhere rejects its transaction, with a
+// code and path that depend on where it is, not on its value. simdjson refuses the whole
+// document over a number it cannot hold (1e400, 30 digits): rewritten, the frame parses, and
+// each transaction is judged alone with its own path, as for any other number. A malformed
+// number ("01", "1.", "--1") is left as it is, so the frame stays a syntax error.
 std::string zero_numbers(std::string_view frame) {
   std::string out;
   out.reserve(frame.size());
@@ -90,11 +117,19 @@ std::string zero_numbers(std::string_view frame) {
         in_string = false;
       }
     } else if (c == '-' || (c >= '0' && c <= '9')) {
-      while (i + 1 < frame.size() &&
-             std::string_view("0123456789+-.eE").find(frame[i + 1]) != std::string_view::npos) {
-        ++i;
+      // The whole run of number characters: a number when all of it is one, else left alone.
+      std::size_t end = i;
+      while (end < frame.size() &&
+             std::string_view("0123456789+-.eE").find(frame[end]) != std::string_view::npos) {
+        ++end;
       }
-      out.push_back('0');
+      const std::string_view run = frame.substr(i, end - i);
+      if (json_number_length(run) == run.size()) {
+        out.push_back('0');
+      } else {
+        out.append(run);
+      }
+      i = end - 1;
     } else {
       in_string = c == '"';
       out.push_back(c);

@@ -119,6 +119,15 @@ TEST_F(ParseRequestTest, NumbersTooLargeForSimdjsonRejectOnlyTheirOwnTransaction
   EXPECT_EQ(request.items[0].transaction->id, "A");
   EXPECT_EQ(request.items[1].rejection.code, RejectionCode::bad_amount);
   EXPECT_EQ(request.items[1].rejection.path, "lines[0].debit");
+  // A malformed number beside one too large is still a syntax error of the whole frame: nothing
+  // of it may be journaled.
+  for (const char* malformed : {"01", "00", "1.", "-", "--1", "1e", "1-2", "1.2.3", "-.5", "1e+"}) {
+    const ParsedRequest broken = parse("[" + good.dump() + "," + malformed + "," +
+                                       with_number("B", "debit", "1e400") + "]");
+    ASSERT_TRUE(broken.request_rejection.has_value()) << malformed;
+    EXPECT_EQ(broken.request_rejection->code, RejectionCode::malformed_json) << malformed;
+    EXPECT_TRUE(broken.items.empty()) << malformed;
+  }
 }
 
 TEST_F(ParseRequestTest, NestedArrayElementIsSchema) {
