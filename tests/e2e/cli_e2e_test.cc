@@ -188,6 +188,23 @@ TEST_F(CliE2eTest, FailedExportLeavesAnEarlierExportAsItWas) {
   }
 }
 
+TEST_F(CliE2eTest, ExportOutKeepsALinkItsTargetsPermissionsAndWritesDevicesInPlace) {
+  ASSERT_EQ(send(write_lines(dir_, "one.jsonl", {sample_transaction(1)})).exit_code, 0);
+  namespace fs = std::filesystem;
+  auto target = dir_.path() / "private.jsonl";
+  write_lines(dir_, "private.jsonl", {"old"});
+  fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  auto link = dir_.path() / "latest.jsonl";
+  fs::create_symlink(target, link);
+  ASSERT_EQ(journal({"export", "--out", link.string()}).exit_code, 0);
+  EXPECT_TRUE(fs::is_symlink(link)) << "the link is not replaced by a file";
+  EXPECT_EQ(json_lines(read_file(target)).size(), 1U) << "its target got the export";
+  EXPECT_EQ(fs::status(target).permissions(), fs::perms::owner_read | fs::perms::owner_write);
+  auto to_stdout = journal({"export", "--out", "/dev/stdout"});
+  EXPECT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
+  EXPECT_EQ(json_lines(to_stdout.out).size(), 1U);
+}
+
 TEST(CliExitCodesTest, BadArgumentsAreTwoNotACrash) {
   TempDir dir;
   auto journal_dir = (dir.path() / "journal").string();

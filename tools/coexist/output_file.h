@@ -1,10 +1,14 @@
 #pragma once
 
-// A file written in full or not at all: the text goes to PATH.partial-PID beside it and is renamed
-// onto PATH by commit(), so a command that fails half-way (or never starts writing) leaves
-// whatever PATH held before. The partial file is removed if commit() is never reached.
+// A file written in full or not at all. When PATH is (or links to) a regular file, or does not
+// exist yet, the text goes to TARGET.partial-PID beside the file itself and is renamed onto it by
+// commit(), keeping the old file's permissions: a command that fails half-way leaves whatever
+// PATH held before. Anything else (a FIFO, /dev/stdout, a device) is written in place. The
+// partial file is removed if commit() is never reached.
 
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 namespace coexist::cli {
@@ -18,13 +22,16 @@ class OutputFile {
 
   [[nodiscard]] bool open();
   [[nodiscard]] std::ostream& stream() { return stream_; }
-  // Flushes, closes and renames onto the path; false (and the old file kept) on any failure.
+  // Flushes, closes and (for a regular file) renames onto the path; false on any failure, and
+  // then a regular file keeps its old contents.
   [[nodiscard]] bool commit();
   [[nodiscard]] const std::string& path() const { return path_; }
 
  private:
   std::string path_;
-  std::string partial_path_;
+  std::filesystem::path target_;                 // the regular file renamed onto
+  std::optional<std::filesystem::path> partial_;  // set when written beside it
+  std::optional<std::filesystem::perms> permissions_;  // the old file's, kept
   std::ofstream stream_;
   bool committed_ = false;
 };
