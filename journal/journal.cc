@@ -124,10 +124,11 @@ Status configure_and_open_env(Journal::Impl& impl) {
 
 }  // namespace
 
-void Journal::Impl::clear_stale_readers() const {
+int Journal::Impl::clear_stale_readers() const {
   // Best effort: a failure here only means the slots wait for the next check.
   int cleared = 0;
-  (void)mdb_reader_check(env, &cleared);
+  if (mdb_reader_check(env, &cleared) != 0) return 0;
+  return cleared;
 }
 
 int Journal::Impl::begin_read(MDB_txn** txn) const {
@@ -150,7 +151,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const OpenOptions& options) {
     return Status::error(Status::Code::not_found, "no journal at " + options.path.string());
   }
   if (Status status = configure_and_open_env(*impl); !status.is_ok()) return status;
-  impl->clear_stale_readers();
+  (void)impl->clear_stale_readers();
   if (Status status = open_databases(*impl); !status.is_ok()) return status;
   if (Status status = load_head(*impl); !status.is_ok()) return status;
   return std::unique_ptr<Journal>(new Journal(std::move(impl)));

@@ -224,16 +224,22 @@ Status Journal::append_batch(std::span<const AppendRequest> requests,
                              std::vector<AppendResult>& results, RuleSetRecord* rules_change) {
   COEXIST_ASSERT(!impl_->options.read_only);
   if (Status failed = failure(); !failed.is_ok()) return failed;
+  bool retried_after_clearing_readers = false;
   for (;;) {
     Status error;
     switch (attempt_batch(*impl_, requests, results, rules_change, error)) {
       case Attempt::committed:
-        if (++impl_->commits % kReaderCheckCommits == 0) impl_->clear_stale_readers();
+        if (++impl_->commits % kReaderCheckCommits == 0) (void)impl_->clear_stale_readers();
         return Status::ok();
       case Attempt::map_full:
         // Nothing of the batch was written (the transaction aborted); grow and try again.
         results.clear();
-        impl_->clear_stale_readers();  // a dead reader may be what keeps freed pages from reuse
+        // A dead reader may be what keeps freed pages from reuse: with its slot gone they can be
+        // used again, so try once more before growing (or refusing journal_full).
+        if (!retried_after_clearing_readers && impl_->clear_stale_readers() > 0) {
+          retried_after_clearing_readers = true;
+          continue;
+        }
         if (!grow_map(*impl_)) {
           return Status::error(Status::Code::journal_full,
                                "journal reached map_size_mb_max (" +

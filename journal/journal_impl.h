@@ -43,7 +43,8 @@ struct Journal::Impl {
   // cannot reuse any page freed after such a slot's snapshot, so the file would grow until
   // journal_full. Called at open, every Journal::kReaderCheckCommits commits and before growing
   // the map.
-  void clear_stale_readers() const;
+  // Returns how many slots were freed.
+  int clear_stale_readers() const;
 };
 
 }  // namespace coexist::journal

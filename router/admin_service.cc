@@ -70,7 +70,8 @@ void AdminService::receive_available(RulesChangeSink& sink) {
       if (frames.size() <= kAdminFramesMax) frames.push_back(std::move(next));
       else frames.back() = std::move(next);
     }
-    std::size_t envelope_size = (frames.size() >= 2 && frames[1].size() == 0) ? 2 : 1;
+    // [id][empty][request] from a REQ peer; [id][empty] alone is a DEALER's empty request.
+    std::size_t envelope_size = (frames.size() >= 3 && frames[1].size() == 0) ? 2 : 1;
     std::vector<zmq::message_t> envelope;
     for (std::size_t i = 0; i < envelope_size; ++i) envelope.push_back(std::move(frames[i]));
     nlohmann::json request;
@@ -212,8 +213,8 @@ void AdminService::rules_change_done(RulesChange& change, const Status& status) 
     spdlog::info("rules version {} recorded after seq {} (by {}: {})", change.record.version,
                  change.record.activated_after_seq, change.record.applied_by, change.record.reason);
   } else {
-    // journal_full leaves the journal writable and the previous version in force; any other
-    // failure is the journal's sticky one.
+    // journal_full leaves the journal writable and the previous version in force; otherwise the
+    // journal failed (and refuses further writes) or refused the change itself.
     reply =
         error_reply(status.code() == Status::Code::journal_full ? "journal_full" : "unavailable",
                     "the journal refused the change: " + status.message());

@@ -201,9 +201,20 @@ void IngestServer::on_commit_done() {
   COEXIST_ASSERT(committing_ != nullptr);
   Batch* finished = committing_;
   committing_ = nullptr;
-  if (finished->rules_change && !finished->status.is_ok()) withdraw_rules_change(*finished);
+  std::optional<RulesChange> refused_follow_up;
+  if (finished->rules_change && !finished->status.is_ok()) {
+    refused_follow_up = withdraw_rules_change(*finished);
+  }
   if (!building_->empty()) start_commit();
   answer(*finished);
+  if (refused_follow_up && admin_ != nullptr) {  // answered after the change it followed
+    const std::uint32_t withdrawn = finished->rules_change->record.version;
+    admin_->rules_change_done(
+        *refused_follow_up,
+        Status::error(Status::Code::unavailable,
+                      "rules version " + std::to_string(withdrawn) +
+                          ", which this one follows, was not recorded; apply it again"));
+  }
   finished->clear();
   free_.push_back(finished);
 }
@@ -212,8 +223,8 @@ void IngestServer::on_commit_done() {
 // stay in force. Transactions decided by it since its batch was handed over wait in the batch
 // being built: they are decided again and their records re-encoded, so none is journaled with a
 // version that does not exist. A change waiting there was numbered after the withdrawn one: it is
-// refused too (the admin may apply again).
-void IngestServer::withdraw_rules_change(const Batch& failed) {
+// taken out and returned, to be refused (the admin may apply again).
+std::optional<RulesChange> IngestServer::withdraw_rules_change(const Batch& failed) {
   std::uint32_t version = failed.rules_change->record.version;
   rules_state_.withdraw(version);
   spdlog::warn("rules version {} was not recorded ({}); the previous version stays in force",
@@ -223,16 +234,9 @@ void IngestServer::withdraw_rules_change(const Batch& failed) {
     pending.decision = rules_state_.decide(pending.transaction, pending.received_at_us);
     journal::prepare_body(pending.record_fields(), pending.prepared);
   }
-  if (building_->rules_change) {
-    if (admin_ != nullptr) {
-      admin_->rules_change_done(
-          *building_->rules_change,
-          Status::error(Status::Code::unavailable,
-                        "rules version " + std::to_string(version) +
-                            ", which this one follows, was not recorded; apply it again"));
-    }
-    building_->rules_change.reset();
-  }
+  std::optional<RulesChange> follow_up = std::move(building_->rules_change);
+  building_->rules_change.reset();
+  return follow_up;
 }
 
 void IngestServer::answer(Batch& batch) {

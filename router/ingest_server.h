@@ -52,7 +52,7 @@ class IngestServer final : public RulesChangeSink {
   void add_items(ParsedRequest& parsed, BatchRequest& request);
   void start_commit();
   void on_commit_done();
-  void withdraw_rules_change(const Batch& failed);
+  std::optional<RulesChange> withdraw_rules_change(const Batch& failed);
   void answer(Batch& batch);
   void send_reply(BatchRequest& request, const std::string& reply);
   [[nodiscard]] bool building_full() const;

@@ -217,6 +217,8 @@ TEST(CliExitCodesTest, BadArgumentsAreTwoNotACrash) {
                "out of range");
   expect_usage({"journal", "list", "--from-seq", "-1", "--journal", journal_dir}, "--from-seq");
   expect_usage({"journal", "list", "--to-seq", "0", "--journal", journal_dir}, "--to-seq");
+  expect_usage({"journal", "list", "--from-seq", "3", "--to-seq", "2", "--journal", journal_dir},
+               "coexist journal list: --from-seq is after --to-seq");
   expect_usage({"journal", "list", "--route", "everywhere", "--journal", journal_dir}, "--route");
   expect_usage({"journal", "list", "--state", "lost", "--journal", journal_dir}, "--state");
   expect_usage({"journal", "export", "--format", "table", "--journal", journal_dir}, "--format");

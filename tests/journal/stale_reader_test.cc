@@ -81,10 +81,11 @@ void append_one(journal::Journal& journal, RequestBuilder& build, const std::str
 
 // A writer on a map of `map_bytes`; a reader process dies mid-read; the writer makes `commits`
 // more commits. Whether the dead reader's slot is still in the table afterwards.
-bool dead_readers_slot_survives(std::uint64_t map_bytes, std::uint64_t commits) {
+bool dead_readers_slot_survives(std::uint64_t map_bytes, std::uint64_t commits,
+                                std::uint64_t map_bytes_max = 64 << 20) {
   TempDir dir;
   RequestBuilder build;
-  auto writer = open_journal(dir.path(), false, map_bytes, 64 << 20);
+  auto writer = open_journal(dir.path(), false, map_bytes, map_bytes_max);
   append_one(*writer, build, "A");
   pid_t reader = leave_stale_reader(dir.path());
   EXPECT_TRUE(has_reader_slot(dir.path(), reader)) << "the killed reader's slot is left behind";
@@ -101,6 +102,13 @@ TEST(StaleReaderTest, SlotOfAReaderKilledMidReadIsFreedBeforeTheMapGrows) {
   // 1 MiB fills within fewer commits than the periodic check's interval while the dead reader
   // keeps every freed page from reuse.
   EXPECT_FALSE(dead_readers_slot_survives(1 << 20, journal::Journal::kReaderCheckCommits - 2));
+}
+
+TEST(StaleReaderTest, FullMapAtItsMaximumIsRetriedOnceADeadReadersSlotIsFreed) {
+  // The map cannot grow: without the retry, the commit that finds it full (every freed page
+  // pinned by the dead reader) would be refused journal_full. append_one asserts every commit.
+  EXPECT_FALSE(dead_readers_slot_survives(1 << 20, journal::Journal::kReaderCheckCommits - 2,
+                                          1 << 20));
 }
 
 }  // namespace

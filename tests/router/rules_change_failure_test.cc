@@ -141,5 +141,13 @@ TEST_F(RulesChangeFailureTest, VersionRefusedAsJournalFullIsNotInForceAndIsNumbe
   EXPECT_EQ(reloaded.value()->latest_version(), 1U);
 }
 
+TEST_F(RulesChangeFailureTest, EmptyAdminRequestFromADealerIsAnsweredInOneFrame) {
+  (void)admin_client_.send(zmq::message_t(), zmq::send_flags::none);
+  zmq::message_t reply;
+  ASSERT_TRUE(admin_client_.recv(reply, zmq::recv_flags::none));
+  EXPECT_FALSE(reply.more()) << "a DEALER gets no delimiter frame";
+  EXPECT_EQ(json::parse(reply.to_string())["error"]["code"], "bad_request") << reply.to_string();
+}
+
 }  // namespace
 }  // namespace coexist::test

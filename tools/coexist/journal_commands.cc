@@ -32,7 +32,8 @@ void add_filter_options(po::options_description& options) {
       "since", po::value<std::string>(), "received at or after (RFC 3339, or a date)");
 }
 
-bool read_filter(const po::variables_map& values, RecordFilter& filter) {
+bool read_filter(const std::string& command, const po::variables_map& values,
+                 RecordFilter& filter) {
   auto text = [&](const char* name, std::optional<std::string>& out) {
     if (values.count(name) != 0U) out = values[name].as<std::string>();
   };
@@ -43,11 +44,11 @@ bool read_filter(const po::variables_map& values, RecordFilter& filter) {
   text("state", filter.state);
   if (filter.route && *filter.route != "legacy" && *filter.route != "new" &&
       *filter.route != "both" && *filter.route != "hold") {
-    print_error("journal", "--route must be legacy, new, both or hold");
+    print_error(command, "--route must be legacy, new, both or hold");
     return false;
   }
   if (filter.state && *filter.state != "held" && *filter.state != "pending") {
-    print_error("journal", "--state must be held or pending");
+    print_error(command, "--state must be held or pending");
     return false;
   }
   // Read signed so that "-1" is refused instead of wrapping to 2^64 - 1.
@@ -55,16 +56,20 @@ bool read_filter(const po::variables_map& values, RecordFilter& filter) {
     if (values.count(name) == 0U) continue;
     std::int64_t seq = values[name].as<std::int64_t>();
     if (seq < 1) {
-      print_error("journal", std::string("--") + name + " must be a seq, 1 or more");
+      print_error(command, std::string("--") + name + " must be a seq, 1 or more");
       return false;
     }
     (std::string_view(name) == "from-seq" ? filter.from_seq : filter.to_seq) =
         static_cast<std::uint64_t>(seq);
   }
+  if (filter.from_seq > filter.to_seq) {
+    print_error(command, "--from-seq is after --to-seq");
+    return false;
+  }
   if (values.count("since") != 0U) {
     filter.since_us = parse_rfc3339_utc(values["since"].as<std::string>());
     if (!filter.since_us) {
-      print_error("journal", "--since must be a date (2026-11-25) or RFC 3339 UTC time");
+      print_error(command, "--since must be a date (2026-11-25) or RFC 3339 UTC time");
       return false;
     }
   }
@@ -93,7 +98,9 @@ int scan(const Arguments& arguments, const std::string& synopsis, bool is_export
   if (auto exit_code = parse_options(arguments, options, {}, synopsis, values)) return *exit_code;
   RecordFilter filter;
   bool as_json = false;
-  if (!read_filter(values, filter) || !json_output(values, as_json)) return kExitUsage;
+  if (!read_filter(arguments.command, values, filter) || !json_output(values, as_json)) {
+    return kExitUsage;
+  }
   std::string format = is_export ? values["format"].as<std::string>() : (as_json ? "json" : "table");
   if (is_export && format != "jsonl" && format != "csv") {
     print_error(arguments.command, "--format must be jsonl or csv");
