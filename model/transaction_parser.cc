@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "model/assert.h"
+#include "model/json_depth.h"
 #include "model/limits.h"
 #include "model/transaction_reader.h"
 
@@ -27,48 +28,6 @@ constexpr std::size_t kInitialCapacity = std::size_t{64} * 1024;
 
 Rejection frame_rejection(RejectionCode code, std::string message) {
   return Rejection{code, "", std::move(message)};
-}
-
-// Whether some value of `frame` sits more than `depth_max` levels deep, counted as simdjson
-// counts (a container's contents are one level below it). Used only after a failed parse:
-// simdjson stops at the first syntax error, and a truncated depth bomb ("[[[[..." never
-// closed) must still be called too deep rather than malformed.
-bool nesting_exceeds(std::string_view frame, std::size_t depth_max) {
-  std::size_t depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < frame.size(); ++i) {
-    const char c = frame[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    switch (c) {
-      case '[':
-      case '{':
-        if (++depth > depth_max) return true;
-        break;
-      case ']':
-      case '}':
-        if (depth > 0) --depth;
-        break;
-      case ' ':
-      case '\t':
-      case '\n':
-      case '\r':
-      case ',':
-      case ':':
-        break;
-      default:  // the start or middle of a string, number or literal
-        if (depth + 1 > depth_max) return true;
-        in_string = c == '"';
-        break;
-    }
-  }
-  return false;
 }
 
 // The length of the JSON number (RFC 8259: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?) that
@@ -142,7 +101,7 @@ Rejection parse_error_rejection(simdjson::error_code error, std::string_view fra
   if (error == simdjson::UTF8_ERROR) {
     return frame_rejection(RejectionCode::malformed_json, "invalid UTF-8");
   }
-  if (error == simdjson::DEPTH_ERROR || nesting_exceeds(frame, limits::kJsonDepthMax)) {
+  if (error == simdjson::DEPTH_ERROR || json_nesting_exceeds(frame, limits::kJsonDepthMax)) {
     return frame_rejection(
         RejectionCode::too_large,
         "JSON nesting deeper than " + std::to_string(limits::kJsonDepthMax) + " levels");

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "model/json_depth.h"
 #include "model/limits.h"
 #include "model/timestamp.h"
 #include "rules/rule_set_parser.h"
@@ -10,6 +11,8 @@ namespace coexist::router {
 namespace {
 
 constexpr std::size_t kAdminFramesMax = 4;
+// Rule sets nest a few levels (rules > rule > when > condition > list); far more is an attack.
+constexpr std::size_t kAdminJsonDepthMax = 64;
 
 nlohmann::json error_reply(std::string_view code, std::string message) {
   return {{"status", "error"}, {"error", {{"code", code}, {"message", std::move(message)}}}};
@@ -75,13 +78,21 @@ void AdminService::receive_available(RulesChangeSink& sink) {
     std::vector<zmq::message_t> envelope;
     for (std::size_t i = 0; i < envelope_size; ++i) envelope.push_back(std::move(frames[i]));
     nlohmann::json request;
+    bool too_deep = false;
     if (frames.size() == envelope_size + 1) {
-      request = nlohmann::json::parse(frames[envelope_size].to_string_view(), nullptr, false);
+      // nlohmann/json has no depth limit, and building, echoing or dumping a value nested 100,000
+      // deep overflows the stack: such a request is refused before it is parsed.
+      std::string_view text = frames[envelope_size].to_string_view();
+      too_deep = json_nesting_exceeds(text, kAdminJsonDepthMax);
+      if (!too_deep) request = nlohmann::json::parse(text, nullptr, false);
     }
     bool deferred = false;
-    nlohmann::json reply = request.is_object()
-                               ? handle(request, envelope, sink, deferred)
-                               : error_reply("bad_request", "a request is one frame holding a JSON object");
+    nlohmann::json reply =
+        too_deep ? error_reply("bad_request", "JSON nested deeper than " +
+                                                  std::to_string(kAdminJsonDepthMax) + " levels")
+        : request.is_object()
+            ? handle(request, envelope, sink, deferred)
+            : error_reply("bad_request", "a request is one frame holding a JSON object");
     if (!deferred) {
       if (request.is_object() && request.contains("request_id")) reply["request_id"] = request["request_id"];
       send(envelope, reply);
@@ -167,6 +178,7 @@ nlohmann::json AdminService::apply(const nlohmann::json& request,
   change->admin_envelope = std::move(envelope);
   std::uint32_t version = change->record.version;
   if (!sink.attach_rules_change(std::move(*change))) {
+    envelope = std::move(change->admin_envelope);  // left with us: the busy reply needs it
     return error_reply("busy", "another rules change is being committed; retry");
   }
   spdlog::info("rules version {} accepted for the next commit", version);
@@ -192,6 +204,7 @@ nlohmann::json AdminService::rollback(const nlohmann::json& request,
   if (!change) return error;
   change->admin_envelope = std::move(envelope);
   if (!sink.attach_rules_change(std::move(*change))) {
+    envelope = std::move(change->admin_envelope);  // left with us: the busy reply needs it
     return error_reply("busy", "another rules change is being committed; retry");
   }
   deferred = true;

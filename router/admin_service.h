@@ -24,8 +24,9 @@ namespace coexist::router {
 class RulesChangeSink {
  public:
   virtual ~RulesChangeSink() = default;
-  // False when a change is already waiting for its commit (the caller answers `busy`).
-  [[nodiscard]] virtual bool attach_rules_change(RulesChange change) = 0;
+  // False when a change is already waiting for its commit (the caller answers `busy`); the
+  // change is then left as it was, its reply envelope included.
+  [[nodiscard]] virtual bool attach_rules_change(RulesChange&& change) = 0;
 };
 
 class AdminService {

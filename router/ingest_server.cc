@@ -189,7 +189,7 @@ void IngestServer::start_commit() {
   worker_->submit(committing_);
 }
 
-bool IngestServer::attach_rules_change(RulesChange change) {
+bool IngestServer::attach_rules_change(RulesChange&& change) {
   if (building_->rules_change) return false;
   building_->rules_change = std::move(change);
   return true;

@@ -44,7 +44,7 @@ class IngestServer final : public RulesChangeSink {
   // received, and returns.
   void run(const std::atomic<bool>& stop);
 
-  [[nodiscard]] bool attach_rules_change(RulesChange change) override;
+  [[nodiscard]] bool attach_rules_change(RulesChange&& change) override;
 
  private:
   void receive_available();

@@ -1,6 +1,7 @@
-// A rules version whose commit fails must not stay in force: the router, in-process with its
-// admin service, on a journal too small for a large rule set (journal_full, which leaves the
-// journal writable).
+// The admin socket served by a router in-process, on a journal too small for a large rule set
+// (journal_full, which leaves the journal writable): a rules version whose commit fails must not
+// stay in force; every request gets exactly one answer, even one that must wait its turn or is
+// an attack.
 
 #include <gtest/gtest.h>
 
@@ -47,7 +48,7 @@ const json kSmallRules = {
     {"rules", json::array({{{"name", "DE01 dual run"}, {"when", {{"entity", "DE01"}}},
                             {"route", "both"}}})}};
 
-class RulesChangeFailureTest : public ::testing::Test {
+class AdminInProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
     journal::OpenOptions options;
@@ -101,7 +102,7 @@ class RulesChangeFailureTest : public ::testing::Test {
   zmq::socket_t admin_client_{context_, zmq::socket_type::dealer};
 };
 
-TEST_F(RulesChangeFailureTest, VersionRefusedAsJournalFullIsNotInForceAndIsNumberedAgain) {
+TEST_F(AdminInProcessTest, VersionRefusedAsJournalFullIsNotInForceAndIsNumberedAgain) {
   ASSERT_EQ(exchange(client_, transaction("A"))["rules_version"], 0);
 
   // The transaction is sent before the refusal is known. In the refused batch it is refused with
@@ -141,12 +142,43 @@ TEST_F(RulesChangeFailureTest, VersionRefusedAsJournalFullIsNotInForceAndIsNumbe
   EXPECT_EQ(reloaded.value()->latest_version(), 1U);
 }
 
-TEST_F(RulesChangeFailureTest, EmptyAdminRequestFromADealerIsAnsweredInOneFrame) {
+TEST_F(AdminInProcessTest, EmptyAdminRequestFromADealerIsAnsweredInOneFrame) {
   (void)admin_client_.send(zmq::message_t(), zmq::send_flags::none);
   zmq::message_t reply;
   ASSERT_TRUE(admin_client_.recv(reply, zmq::recv_flags::none));
   EXPECT_FALSE(reply.more()) << "a DEALER gets no delimiter frame";
   EXPECT_EQ(json::parse(reply.to_string())["error"]["code"], "bad_request") << reply.to_string();
+}
+
+TEST_F(AdminInProcessTest, ChangesArrivingWhileOneWaitsAreAnsweredBusy) {
+  const std::string frame =
+      json{{"op", "rules.apply"}, {"rules", kSmallRules}, {"reason", "burst"}}.dump();
+  for (int i = 0; i < 3; ++i) (void)admin_client_.send(zmq::buffer(frame), zmq::send_flags::none);
+  int ok = 0;
+  int busy = 0;
+  for (int i = 0; i < 3; ++i) {
+    zmq::message_t reply;
+    ASSERT_TRUE(admin_client_.recv(reply, zmq::recv_flags::none)) << "every request is answered";
+    json answer = json::parse(reply.to_string());
+    if (answer["status"] == "ok") {
+      ++ok;
+    } else {
+      EXPECT_EQ(answer["error"]["code"], "busy") << answer.dump();
+      ++busy;
+    }
+  }
+  EXPECT_GE(ok, 1);
+  EXPECT_EQ(ok + busy, 3);
+}
+
+TEST_F(AdminInProcessTest, DeeplyNestedAdminRequestIsRefusedAndTheRouterGoesOn) {
+  std::string bomb = R"({"op":"ping","request_id":)" + std::string(100000, '[') +
+                     std::string(100000, ']') + "}";
+  json refused = exchange(admin_client_, bomb);
+  EXPECT_EQ(refused["error"]["code"], "bad_request") << refused.dump();
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find("nested deeper"),
+            std::string::npos);
+  EXPECT_EQ(exchange(admin_client_, R"({"op":"ping"})")["status"], "ok");
 }
 
 }  // namespace
