@@ -1,6 +1,12 @@
 #include "journal/journal.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <system_error>
 #include <unordered_map>
 
@@ -122,6 +128,34 @@ Status configure_and_open_env(Journal::Impl& impl) {
   return Status::ok();
 }
 
+// Two routers on one journal would each believe they own the sequence and the hash chain (LMDB
+// serialises their commits, but the second writer's next append fails for good). The writer takes
+// an exclusive lock on writer.lock beside the data and keeps it until it closes; the file records
+// the holder's pid for the message.
+Status lock_for_writing(Journal::Impl& impl) {
+  std::filesystem::path lock_path = impl.options.path / "writer.lock";
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0) {
+    return Status::error(Status::Code::io_error,
+                         "cannot open " + lock_path.string() + ": " + std::strerror(errno));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    char holder[32] = {};
+    ssize_t got = ::pread(fd, holder, sizeof holder - 1, 0);
+    ::close(fd);
+    return Status::error(Status::Code::failed_precondition,
+                         "journal " + impl.options.path.string() +
+                             " is already open for writing by another process" +
+                             (got > 0 ? std::string(" (pid ") + holder + ")" : std::string()));
+  }
+  std::string pid = std::to_string(::getpid());
+  bool recorded = ::ftruncate(fd, 0) == 0 &&
+                  ::pwrite(fd, pid.data(), pid.size(), 0) == static_cast<ssize_t>(pid.size());
+  (void)recorded;  // if not, only the message loses the pid: the lock itself holds
+  impl.writer_lock_fd = fd;
+  return Status::ok();
+}
+
 }  // namespace
 
 int Journal::Impl::clear_stale_readers() const {
@@ -129,6 +163,11 @@ int Journal::Impl::clear_stale_readers() const {
   int cleared = 0;
   if (mdb_reader_check(env, &cleared) != 0) return 0;
   return cleared;
+}
+
+Journal::Impl::~Impl() {
+  if (env != nullptr) mdb_env_close(env);
+  if (writer_lock_fd >= 0) ::close(writer_lock_fd);  // releases the flock
 }
 
 int Journal::Impl::begin_read(MDB_txn** txn) const {
@@ -151,6 +190,9 @@ Result<std::unique_ptr<Journal>> Journal::open(const OpenOptions& options) {
     return Status::error(Status::Code::not_found, "no journal at " + options.path.string());
   }
   if (Status status = configure_and_open_env(*impl); !status.is_ok()) return status;
+  if (!options.read_only) {
+    if (Status status = lock_for_writing(*impl); !status.is_ok()) return status;
+  }
   (void)impl->clear_stale_readers();
   if (Status status = open_databases(*impl); !status.is_ok()) return status;
   if (Status status = load_head(*impl); !status.is_ok()) return status;

@@ -32,9 +32,9 @@ struct Journal::Impl {
   // growing the map holds it exclusively.
   mutable std::shared_mutex resize_mutex;
 
-  ~Impl() {
-    if (env != nullptr) mdb_env_close(env);
-  }
+  int writer_lock_fd = -1;  // flock'd "writer.lock": one writing process per journal
+
+  ~Impl();
 
   // Begins a read-only transaction, adopting a map grown by another process.
   [[nodiscard]] int begin_read(MDB_txn** txn) const;

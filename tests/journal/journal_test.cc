@@ -1,6 +1,7 @@
 #include "journal/journal.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "tests/journal/journal_fixture.h"
 
@@ -254,6 +255,23 @@ TEST(JournalTest, IdsTooLongForAnLmdbKeyAreJudgedByTheirDigest) {
   std::string problem;
   ASSERT_TRUE(reader->check_index(bad_seq, problem).is_ok());
   EXPECT_EQ(problem, "");
+}
+
+TEST(JournalTest, SecondWriterOfOneJournalIsRefusedWhileTheFirstIsOpen) {
+  TempDir dir;
+  auto first = open_journal(dir.path());
+  journal::OpenOptions options;
+  options.path = dir.path();
+  auto second = journal::Journal::open(options);
+  ASSERT_FALSE(second.is_ok());
+  EXPECT_EQ(second.status().code(), Status::Code::failed_precondition);
+  EXPECT_NE(second.status().message().find("already open for writing by another process (pid " +
+                                           std::to_string(::getpid()) + ")"),
+            std::string::npos)
+      << second.status().message();
+  EXPECT_NE(open_journal(dir.path(), true), nullptr) << "readers are not locked out";
+  first.reset();
+  EXPECT_TRUE(journal::Journal::open(options).is_ok()) << "the lock goes with the writer";
 }
 
 }  // namespace
