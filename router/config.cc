@@ -136,7 +136,7 @@ void read_listen(FieldReader& reader, const json& root, ListenConfig& out) {
                                 : std::string_view(out.http).substr(colon + 1);
     unsigned number = 0;
     auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
-    if (colon == std::string::npos || port.empty() || error != std::errc{} ||
+    if (colon == std::string::npos || colon == 0 || port.empty() || error != std::errc{} ||
         end != port.data() + port.size() || number > 65535) {
       reader.fail("listen.http", "\"" + out.http +
                                      "\" must be host:port with a port of 0..65535 (or empty to "

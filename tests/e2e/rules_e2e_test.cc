@@ -209,6 +209,22 @@ TEST_F(RulesE2eTest, RestartKeepsTheActiveVersionAndRollbackCopiesAnOldOne) {
   EXPECT_EQ(rules_offline({"diff", "1", "3"}).exit_code, 0);
 }
 
+TEST_F(RulesE2eTest, ScheduledVersionOvertakenByALaterOneIsSupersededNotScheduled) {
+  ASSERT_EQ(rules_admin({"apply", write_file(dir_, "new.json", kNewRules).string(), "--reason",
+                         "next year", "--effective-at", "2099-01-01T00:00:00Z"})
+                .exit_code,
+            0);
+  auto history = nlohmann::json::parse(rules_offline({"history"}).out);
+  ASSERT_EQ(history.size(), 2U);
+  EXPECT_EQ(history[1]["state"], "scheduled");
+  // A rollback now is version 3: in force from now on, 2099 included (the higher number wins).
+  ASSERT_EQ(rules_admin({"rollback", "--to", "1", "--reason", "not after all"}).exit_code, 0);
+  history = nlohmann::json::parse(rules_offline({"history"}).out);
+  ASSERT_EQ(history.size(), 3U);
+  EXPECT_EQ(history[1]["state"], "superseded") << "version 2 can never come into force now";
+  EXPECT_EQ(history[2]["state"], "active");
+}
+
 TEST_F(RulesE2eTest, SimulateCountsWhatADraftWouldRouteDifferently) {
   IngestClient client(router_.ingest());
   for (std::uint64_t i = 0; i < 20; ++i) ASSERT_EQ(client.request(sample_transaction(i))["status"], "accepted");

@@ -574,7 +574,8 @@ TEST(ConfigTest, IngestWithoutTransportIsNotAZeroMqEndpoint) {
 }
 
 TEST(ConfigTest, HttpPortMustBeAPortNumber) {
-  for (const char* http : {"127.0.0.1:99999", "127.0.0.1:", "127.0.0.1:http", "127.0.0.1:80x"}) {
+  for (const char* http :
+       {"127.0.0.1:99999", "127.0.0.1:", "127.0.0.1:http", "127.0.0.1:80x", ":9470", ":0"}) {
     EXPECT_EQ(error_of(std::string(R"({"listen":{"http":")") + http + R"("}})"),
               std::string("listen.http: \"") + http +
                   "\" must be host:port with a port of 0..65535 (or empty to disable)")

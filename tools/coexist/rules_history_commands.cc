@@ -25,7 +25,22 @@ std::optional<std::vector<journal::RuleSetRecord>> load_history(const po::variab
   return std::move(history).value();
 }
 
-nlohmann::json version_json(const journal::RuleSetRecord& record, std::int64_t now_us,
+// Whether `record` will still come into force: its effective_at is in the future, and no later
+// version takes effect at or before it (the higher number wins from its own effective_at on, so
+// a rollback applied now supersedes a version scheduled for next year).
+bool is_scheduled(const std::vector<journal::RuleSetRecord>& history,
+                  const journal::RuleSetRecord& record, std::int64_t now_us) {
+  if (record.effective_at_us <= now_us) return false;
+  for (const journal::RuleSetRecord& later : history) {
+    if (later.version > record.version && later.effective_at_us <= record.effective_at_us) {
+      return false;
+    }
+  }
+  return true;
+}
+
+nlohmann::json version_json(const std::vector<journal::RuleSetRecord>& history,
+                            const journal::RuleSetRecord& record, std::int64_t now_us,
                             std::uint32_t in_force) {
   nlohmann::json entry{{"version", record.version},
                        {"sha256", journal::to_hex(record.sha256)},
@@ -34,9 +49,9 @@ nlohmann::json version_json(const journal::RuleSetRecord& record, std::int64_t n
                        {"applied_by", record.applied_by},
                        {"reason", record.reason},
                        {"activated_after_seq", record.activated_after_seq},
-                       {"state", record.version == in_force           ? "active"
-                                 : record.effective_at_us > now_us    ? "scheduled"
-                                                                      : "superseded"}};
+                       {"state", record.version == in_force              ? "active"
+                                 : is_scheduled(history, record, now_us) ? "scheduled"
+                                                                         : "superseded"}};
   if (record.copied_from != 0) entry["copied_from"] = record.copied_from;
   return entry;
 }
@@ -83,7 +98,7 @@ int run_rules_history(const Arguments& arguments) {
   std::int64_t now = now_us();
   std::uint32_t in_force = version_in_force(*history, now);
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& record : *history) list.push_back(version_json(record, now, in_force));
+  for (const auto& record : *history) list.push_back(version_json(*history, record, now, in_force));
   if (as_json) {
     std::cout << list.dump() << "\n";
     return kExitOk;
@@ -118,7 +133,7 @@ int run_rules_show(const Arguments& arguments) {
     return kExitCheckFailed;
   }
   std::int64_t now = now_us();
-  nlohmann::json entry = version_json(*record, now, version_in_force(*history, now));
+  nlohmann::json entry = version_json(*history, *record, now, version_in_force(*history, now));
   entry["rule_set"] = nlohmann::json::parse(record->canonical);
   std::cout << (as_json ? entry.dump() : entry.dump(2)) << "\n";
   return kExitOk;
