@@ -5,28 +5,19 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <string>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "journal/verify.h"
-#include "router/admin_service.h"
-#include "router/ingest_server.h"
 #include "router/rules_state.h"
+#include "tests/router/in_process_router.h"
 #include "tests/support/temp_dir.h"
 
 namespace coexist::test {
 namespace {
 
 using json = nlohmann::json;
-
-std::string transaction(const std::string& id) {
-  return R"({"id":")" + id + R"(","source":"billing","entity":"DE01","type":"invoice",)"
-         R"("posting_date":"2026-11-25","currency":"EUR","lines":[{"account":"1200",)"
-         R"("debit":"5.00"},{"account":"4000","credit":"5.00"}]})";
-}
 
 // About 1 MB of rules: 1,000 rules, each listing 100 entities of its own.
 json large_rules() {
@@ -55,51 +46,21 @@ class AdminInProcessTest : public ::testing::Test {
     options.path = dir_.path();
     options.map_size_bytes_initial = 1 << 20;
     options.map_size_bytes_max = 1 << 20;  // the large rule set cannot fit: journal_full
-    journal_ = std::move(journal::Journal::open(options).value());
-    rules_state_ = std::move(router::RulesState::load(*journal_).value());
-    admin_ = std::make_unique<router::AdminService>(context_, *journal_, *rules_state_, clock_,
-                                                    "tcp://127.0.0.1:*");
-    server_ = std::make_unique<router::IngestServer>(
-        context_, *journal_, *rules_state_, admin_.get(), metrics_, clock_,
-        router::IngestOptions{"tcp://127.0.0.1:*", 1000});
-    ASSERT_TRUE(server_->bind().is_ok());
-    ASSERT_TRUE(admin_->bind().is_ok());
-    thread_ = std::thread([this] { server_->run(stop_); });
-    for (zmq::socket_t* socket : {&client_, &admin_client_}) {
-      socket->set(zmq::sockopt::linger, 0);
-      socket->set(zmq::sockopt::rcvtimeo, 20000);
-    }
-    client_.connect(server_->endpoint());
-    admin_client_.connect(admin_->endpoint());
-  }
-  void TearDown() override {
-    stop_.store(true);
-    thread_.join();
+    ASSERT_TRUE(router_.start(options, true, 20000));
   }
 
-  static json exchange(zmq::socket_t& socket, const std::string& frame) {
-    (void)socket.send(zmq::buffer(frame), zmq::send_flags::none);
-    zmq::message_t reply;
-    EXPECT_TRUE(socket.recv(reply, zmq::recv_flags::none));
-    return json::parse(reply.to_string());
-  }
   json apply(const json& rules) {
     return exchange(admin_client_,
                     json{{"op", "rules.apply"}, {"rules", rules}, {"reason", "test"}}.dump());
   }
+  static json exchange(zmq::socket_t& socket, const std::string& frame) {
+    return InProcessRouter::exchange(socket, frame);
+  }
 
   TempDir dir_;
-  std::atomic<bool> stop_{false};
-  std::unique_ptr<journal::Journal> journal_;
-  std::unique_ptr<router::RulesState> rules_state_;
-  router::Metrics metrics_;
-  router::SystemClock clock_;
-  zmq::context_t context_{1};
-  std::unique_ptr<router::AdminService> admin_;
-  std::unique_ptr<router::IngestServer> server_;
-  std::thread thread_;
-  zmq::socket_t client_{context_, zmq::socket_type::dealer};
-  zmq::socket_t admin_client_{context_, zmq::socket_type::dealer};
+  InProcessRouter router_;
+  zmq::socket_t& client_ = router_.client;
+  zmq::socket_t& admin_client_ = router_.admin_client;
 };
 
 TEST_F(AdminInProcessTest, VersionRefusedAsJournalFullIsNotInForceAndIsNumberedAgain) {
@@ -134,10 +95,10 @@ TEST_F(AdminInProcessTest, VersionRefusedAsJournalFullIsNotInForceAndIsNumberedA
   EXPECT_EQ(routed["rules_version"], 1);
   EXPECT_EQ(routed["route"], "both");
 
-  auto report = journal::verify(*journal_, std::nullopt);
+  auto report = journal::verify(*router_.journal, std::nullopt);
   ASSERT_TRUE(report.is_ok());
   EXPECT_TRUE(report.value().ok) << report.value().problem;
-  auto reloaded = router::RulesState::load(*journal_);  // what a restart does
+  auto reloaded = router::RulesState::load(*router_.journal);  // what a restart does
   ASSERT_TRUE(reloaded.is_ok());
   EXPECT_EQ(reloaded.value()->latest_version(), 1U);
 }

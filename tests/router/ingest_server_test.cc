@@ -14,14 +14,11 @@
 
 #include "router/http_endpoint.h"
 #include "router/readiness.h"
+#include "tests/router/in_process_router.h"
 #include "tests/support/temp_dir.h"
 
 namespace coexist::test {
 namespace {
-
-std::string transaction(const std::string& id) {
-  return R"({"id":")" + id + R"(","source":"billing","entity":"DE01","type":"invoice","posting_date":"2026-11-25","currency":"EUR","lines":[{"account":"1200","debit":"5.00"},{"account":"4000","credit":"5.00"}]})";
-}
 
 class IngestServerTest : public ::testing::Test {
  protected:
@@ -29,40 +26,16 @@ class IngestServerTest : public ::testing::Test {
     journal::OpenOptions options;
     options.path = dir_.path();
     options.fail_commit_for_test = [this] { return fail_.load(); };
-    journal_ = std::move(journal::Journal::open(options).value());
-    rules_state_ = std::move(router::RulesState::load(*journal_).value());
-    server_ = std::make_unique<router::IngestServer>(
-        context_, *journal_, *rules_state_, nullptr, metrics_, clock_,
-        router::IngestOptions{"tcp://127.0.0.1:*", 1000});
-    ASSERT_TRUE(server_->bind().is_ok());
-    thread_ = std::thread([this] { server_->run(stop_); });
-    client_.set(zmq::sockopt::linger, 0);
-    client_.set(zmq::sockopt::rcvtimeo, 10000);
-    client_.connect(server_->endpoint());
-  }
-  void TearDown() override {
-    stop_.store(true);
-    thread_.join();
+    ASSERT_TRUE(router_.start(options, false, 10000));
   }
 
   nlohmann::json request(const std::string& frame) {
-    (void)client_.send(zmq::buffer(frame), zmq::send_flags::none);
-    zmq::message_t reply;
-    EXPECT_TRUE(client_.recv(reply, zmq::recv_flags::none));
-    return nlohmann::json::parse(reply.to_string());
+    return InProcessRouter::exchange(router_.client, frame);
   }
 
   TempDir dir_;
   std::atomic<bool> fail_{false};
-  std::atomic<bool> stop_{false};
-  std::unique_ptr<journal::Journal> journal_;
-  std::unique_ptr<router::RulesState> rules_state_;
-  router::Metrics metrics_;
-  router::SystemClock clock_;
-  zmq::context_t context_{1};
-  std::unique_ptr<router::IngestServer> server_;
-  std::thread thread_;
-  zmq::socket_t client_{context_, zmq::socket_type::dealer};
+  InProcessRouter router_;  // after what its thread uses, so it stops first
 };
 
 TEST_F(IngestServerTest, AfterAFailedCommitNothingIsAcknowledgedAgain) {
@@ -76,9 +49,9 @@ TEST_F(IngestServerTest, AfterAFailedCommitNothingIsAcknowledgedAgain) {
   auto later = request(transaction("C"));
   EXPECT_EQ(later["status"], "error");
   EXPECT_EQ(later["error"]["code"], "unavailable");
-  EXPECT_FALSE(journal_->failure().is_ok()) << "what /readyz reports as not ready";
-  EXPECT_EQ(journal_->head().value().seq, 1U);
-  EXPECT_EQ(metrics_.accepted_total.load(), 1U);
+  EXPECT_FALSE(router_.journal->failure().is_ok()) << "what /readyz reports as not ready";
+  EXPECT_EQ(router_.journal->head().value().seq, 1U);
+  EXPECT_EQ(router_.metrics.accepted_total.load(), 1U);
 }
 
 TEST_F(IngestServerTest, RejectedTransactionsStillGetTheirAnswerWhileTheJournalIsHealthy) {
@@ -90,9 +63,9 @@ TEST_F(IngestServerTest, RejectedTransactionsStillGetTheirAnswerWhileTheJournalI
 }
 
 TEST_F(IngestServerTest, EmptyRequestFromADealerIsAnsweredInOneFrame) {
-  (void)client_.send(zmq::message_t(), zmq::send_flags::none);
+  (void)router_.client.send(zmq::message_t(), zmq::send_flags::none);
   zmq::message_t reply;
-  ASSERT_TRUE(client_.recv(reply, zmq::recv_flags::none));
+  ASSERT_TRUE(router_.client.recv(reply, zmq::recv_flags::none));
   EXPECT_FALSE(reply.more()) << "a DEALER gets no delimiter frame";
   auto ack = nlohmann::json::parse(reply.to_string());
   EXPECT_EQ(ack["status"], "rejected") << ack.dump();
@@ -103,7 +76,7 @@ TEST_F(IngestServerTest, EmptyRequestFromADealerIsAnsweredInOneFrame) {
 TEST_F(IngestServerTest, ReadyzTurnsNotReadyAfterAFailedCommitAndStaysSo) {
   std::atomic<bool> serving{true};
   router::HttpEndpoint http(
-      metrics_, [&] { return router::is_ready(serving, *journal_); },
+      router_.metrics, [&] { return router::is_ready(serving, *router_.journal); },
       [] { return nlohmann::json::object(); });
   ASSERT_TRUE(http.start("127.0.0.1:0").is_ok());
   httplib::Client client("http://" + http.address());
