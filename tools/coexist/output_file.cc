@@ -1,10 +1,24 @@
 #include "tools/coexist/output_file.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace coexist::cli {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// fsync(2) on a file or directory by path: the export is on disk before the rename makes it
+// visible, and the rename itself is on disk before the command reports success.
+bool sync_path(const fs::path& path, bool directory) {
+  int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool synced = ::fsync(fd) == 0;
+  return (::close(fd) == 0) && synced;
+}
+
+}  // namespace
 
 OutputFile::OutputFile(std::string path) : path_(std::move(path)) {}
 
@@ -37,13 +51,15 @@ bool OutputFile::commit() {
   stream_.flush();
   bool written = static_cast<bool>(stream_);
   stream_.close();
-  if (!written) return false;
+  if (!written || stream_.fail()) return false;  // close() fails when the last write does
   if (partial_) {
     std::error_code error;
     if (permissions_) fs::permissions(*partial_, *permissions_, fs::perm_options::replace, error);
-    if (error) return false;
+    if (error || !sync_path(*partial_, false)) return false;
     fs::rename(*partial_, target_, error);
     if (error) return false;
+    fs::path directory = target_.parent_path();
+    if (!sync_path(directory.empty() ? fs::path(".") : directory, true)) return false;
   }
   committed_ = true;
   return true;

@@ -2,7 +2,7 @@
 
 // A file written in full or not at all. When PATH is (or links to) a regular file, or does not
 // exist yet, the text goes to TARGET.partial-PID beside the file itself and is renamed onto it by
-// commit(), keeping the old file's permissions: a command that fails half-way leaves whatever
+// commit() once it is on disk, keeping the old file's permissions: a command that fails half-way leaves whatever
 // PATH held before. Anything else (a FIFO, /dev/stdout, a device) is written in place. The
 // partial file is removed if commit() is never reached.
 
@@ -22,8 +22,9 @@ class OutputFile {
 
   [[nodiscard]] bool open();
   [[nodiscard]] std::ostream& stream() { return stream_; }
-  // Flushes, closes and (for a regular file) renames onto the path; false on any failure, and
-  // then a regular file keeps its old contents.
+  // Flushes, closes and (for a regular file) fsyncs, renames onto the path and fsyncs the
+  // directory; false on any failure. A failure before the rename leaves the old contents; only
+  // the directory's fsync comes after it (the new file is then in place but maybe not durable).
   [[nodiscard]] bool commit();
   [[nodiscard]] const std::string& path() const { return path_; }
 
