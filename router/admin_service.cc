@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "model/json_depth.h"
 #include "model/limits.h"
 #include "model/timestamp.h"
+#include "rules/json_document.h"
 #include "rules/rule_set_parser.h"
 
 namespace coexist::router {
@@ -35,6 +35,23 @@ std::optional<std::string> required_text(const nlohmann::json& request, const ch
     return std::nullopt;
   }
   return request[field].get<std::string>();
+}
+
+// "path: message", or the message alone for a problem of the whole text.
+std::string describe(const rules::Problem& problem) {
+  return problem.path.empty() ? problem.message : problem.path + ": " + problem.message;
+}
+
+// The path within the request's rule set of a path inside its `rules` object (`rules.default` →
+// `default`, `rules["odd key"]` → `["odd key"]`), as the rule set's own text would name it;
+// nullopt for `rules` itself or a path elsewhere.
+std::optional<std::string> path_inside_rules(std::string_view path) {
+  constexpr std::string_view kRules = "rules";
+  if (!path.starts_with(kRules) || path.size() <= kRules.size()) return std::nullopt;
+  path.remove_prefix(kRules.size());
+  if (path.front() == '.') path.remove_prefix(1);
+  else if (path.front() != '[') return std::nullopt;  // another key that starts with "rules"
+  return std::string(path);
 }
 
 }  // namespace
@@ -77,36 +94,51 @@ void AdminService::receive_available(RulesChangeSink& sink) {
     std::size_t envelope_size = (frames.size() >= 3 && frames[1].size() == 0) ? 2 : 1;
     std::vector<zmq::message_t> envelope;
     for (std::size_t i = 0; i < envelope_size; ++i) envelope.push_back(std::move(frames[i]));
-    nlohmann::json request;
-    bool too_deep = false;
+    // Not nlohmann's own DOM parser: it has no depth limit (building, echoing or dumping a value
+    // nested 100,000 deep overflows the stack) and silently keeps the last of a repeated key.
+    rules::JsonDocument read;
     if (frames.size() == envelope_size + 1) {
-      // nlohmann/json has no depth limit, and building, echoing or dumping a value nested 100,000
-      // deep overflows the stack: such a request is refused before it is parsed.
-      std::string_view text = frames[envelope_size].to_string_view();
-      too_deep = json_nesting_exceeds(text, kAdminJsonDepthMax);
-      if (!too_deep) request = nlohmann::json::parse(text, nullptr, false);
+      read = rules::read_json_document(frames[envelope_size].to_string_view(), kAdminJsonDepthMax);
     }
     bool deferred = false;
-    nlohmann::json reply =
-        too_deep ? error_reply("bad_request", "JSON nested deeper than " +
-                                                  std::to_string(kAdminJsonDepthMax) + " levels")
-        : request.is_object()
-            ? handle(request, envelope, sink, deferred)
-            : error_reply("bad_request", "a request is one frame holding a JSON object");
+    nlohmann::json reply;
+    if (!read.document) {
+      reply = error_reply("bad_request", read.errors.empty()
+                                             ? "a request is one frame holding a JSON object"
+                                             : "the request is not readable JSON: " +
+                                                   describe(read.errors.front()));
+    } else if (!read.document->is_object()) {
+      reply = error_reply("bad_request", "a request is one frame holding a JSON object");
+    } else {
+      reply = handle(*read.document, read.errors, envelope, sink, deferred);
+    }
     if (!deferred) {
-      if (request.is_object() && request.contains("request_id")) reply["request_id"] = request["request_id"];
+      const nlohmann::json* request = read.document ? &*read.document : nullptr;
+      if (request != nullptr && request->is_object() && request->contains("request_id")) {
+        reply["request_id"] = (*request)["request_id"];
+      }
       send(envelope, reply);
     }
   }
 }
 
 nlohmann::json AdminService::handle(const nlohmann::json& request,
+                                    const std::vector<rules::Problem>& repeated_keys,
                                     std::vector<zmq::message_t>& envelope, RulesChangeSink& sink,
                                     bool& deferred) {
   std::string op = request.contains("op") && request["op"].is_string() ? request["op"].get<std::string>() : "";
+  // A repeated key inside a rules.apply's rule set is a problem of the rules, reported like the
+  // text form reports it; anywhere else the request is ambiguous and is refused.
+  const bool rules_object = op == "rules.apply" && request.contains("rules") && request["rules"].is_object();
+  std::vector<rules::Problem> repeated_in_rules;
+  for (const rules::Problem& problem : repeated_keys) {
+    std::optional<std::string> inside = rules_object ? path_inside_rules(problem.path) : std::nullopt;
+    if (!inside) return error_reply("bad_request", describe(problem));
+    repeated_in_rules.push_back(rules::Problem{std::move(*inside), problem.message});
+  }
   if (op == "ping") return {{"status", "ok"}};
   if (op == "rules.active") return active();
-  if (op == "rules.apply") return apply(request, envelope, sink, deferred);
+  if (op == "rules.apply") return apply(request, repeated_in_rules, envelope, sink, deferred);
   if (op == "rules.rollback") return rollback(request, envelope, sink, deferred);
   return error_reply("bad_request", "unknown op \"" + op +
                                         "\" (ping, rules.active, rules.apply, rules.rollback)");
@@ -115,7 +147,8 @@ nlohmann::json AdminService::handle(const nlohmann::json& request,
 std::optional<RulesChange> AdminService::prepare_rules_change(const nlohmann::json& request,
                                                               const std::string& rules_text,
                                                               std::uint32_t copied_from,
-                                                              nlohmann::json& error) const {
+                                                              nlohmann::json& error,
+                                                              const std::vector<rules::Problem>& found) const {
   auto reason = required_text(request, "reason", error);
   if (!reason) return std::nullopt;
   if (request.contains("applied_by") && !request["applied_by"].is_string()) {
@@ -135,7 +168,8 @@ std::optional<RulesChange> AdminService::prepare_rules_change(const nlohmann::js
     effective_at_us = std::max(*parsed, now_us);  // a past instant means now
   }
   rules::ParseOutcome outcome = rules::parse_rule_set(rules_text);
-  if (!outcome.rule_set) {
+  if (!outcome.rule_set || !found.empty()) {
+    outcome.errors.insert(outcome.errors.begin(), found.begin(), found.end());
     error = error_reply("invalid_rules", std::to_string(outcome.errors.size()) +
                                              " problem(s); the active version is unchanged");
     error["error"]["problems"] = problems_json(outcome.errors);
@@ -165,6 +199,7 @@ std::optional<RulesChange> AdminService::prepare_rules_change(const nlohmann::js
 }
 
 nlohmann::json AdminService::apply(const nlohmann::json& request,
+                                   const std::vector<rules::Problem>& repeated_in_rules,
                                    std::vector<zmq::message_t>& envelope, RulesChangeSink& sink,
                                    bool& deferred) {
   if (!request.contains("rules") || !(request["rules"].is_string() || request["rules"].is_object())) {
@@ -173,7 +208,7 @@ nlohmann::json AdminService::apply(const nlohmann::json& request,
   std::string text = request["rules"].is_string() ? request["rules"].get<std::string>()
                                                   : request["rules"].dump();
   nlohmann::json error;
-  auto change = prepare_rules_change(request, text, 0, error);
+  auto change = prepare_rules_change(request, text, 0, error, repeated_in_rules);
   if (!change) return error;
   change->admin_envelope = std::move(envelope);
   std::uint32_t version = change->record.version;

@@ -17,6 +17,7 @@
 #include "router/batch.h"
 #include "router/clock.h"
 #include "router/rules_state.h"
+#include "rules/problem.h"
 
 namespace coexist::router {
 
@@ -44,17 +45,23 @@ class AdminService {
   void rules_change_done(RulesChange& change, const Status& status);
 
   // Validates a rule set and prepares it as version `version`; on invalid rules returns the
-  // error reply instead. Public for tests.
-  [[nodiscard]] std::optional<RulesChange> prepare_rules_change(const nlohmann::json& request,
-                                                                const std::string& rules_text,
-                                                                std::uint32_t copied_from,
-                                                                nlohmann::json& error_reply) const;
+  // error reply instead. `found` holds rule-set problems the caller already saw in the request
+  // (keys repeated inside a rules.apply object, which the parsed document no longer shows); they
+  // make the rules invalid and are listed first. Public for tests.
+  [[nodiscard]] std::optional<RulesChange> prepare_rules_change(
+      const nlohmann::json& request, const std::string& rules_text, std::uint32_t copied_from,
+      nlohmann::json& error_reply, const std::vector<rules::Problem>& found = {}) const;
 
  private:
-  nlohmann::json handle(const nlohmann::json& request, std::vector<zmq::message_t>& envelope,
-                        RulesChangeSink& sink, bool& deferred);
-  nlohmann::json apply(const nlohmann::json& request, std::vector<zmq::message_t>& envelope,
-                       RulesChangeSink& sink, bool& deferred);
+  // `repeated_keys`: every key repeated within one object of the request, with its path.
+  nlohmann::json handle(const nlohmann::json& request,
+                        const std::vector<rules::Problem>& repeated_keys,
+                        std::vector<zmq::message_t>& envelope, RulesChangeSink& sink,
+                        bool& deferred);
+  nlohmann::json apply(const nlohmann::json& request,
+                       const std::vector<rules::Problem>& repeated_in_rules,
+                       std::vector<zmq::message_t>& envelope, RulesChangeSink& sink,
+                       bool& deferred);
   nlohmann::json rollback(const nlohmann::json& request, std::vector<zmq::message_t>& envelope,
                           RulesChangeSink& sink, bool& deferred);
   nlohmann::json active() const;

@@ -13,11 +13,13 @@ namespace {
 using nlohmann::json;
 
 // A SAX handler that builds the document like nlohmann's own DOM parser, but refuses nesting
-// beyond kJsonDepthMax (a deeply nested document would overflow the stack of every recursive
+// beyond a limit (a deeply nested document would overflow the stack of every recursive
 // walk, dump() included) and records repeated keys with their paths.
 // NOLINTNEXTLINE(bugprone-exception-escape): only std::bad_alloc, from nlohmann's destructor.
 class DocumentBuilder {
  public:
+  explicit DocumentBuilder(std::size_t depth_max) : depth_max_(depth_max) {}
+
   bool null() { return add(nullptr); }
   bool boolean(bool value) { return add(value); }
   bool number_integer(json::number_integer_t value) { return add(value); }
@@ -93,9 +95,9 @@ class DocumentBuilder {
   }
 
   bool open(json&& container) {
-    if (stack_.size() >= kJsonDepthMax) {
+    if (stack_.size() >= depth_max_) {
       failure_ = Problem{pending_path(),
-                         "JSON nested deeper than " + std::to_string(kJsonDepthMax) + " levels"};
+                         "JSON nested deeper than " + std::to_string(depth_max_) + " levels"};
       return false;
     }
     json* value = place(std::move(container));
@@ -128,6 +130,7 @@ class DocumentBuilder {
     return path;
   }
 
+  std::size_t depth_max_;
   json root_;
   std::vector<Frame> stack_;
   json* slot_ = nullptr;
@@ -145,7 +148,11 @@ JsonDocument read_json_document(std::string_view text) {
                                             std::to_string(kRuleSetBytesMax) + " bytes (4 MiB)"});
     return result;
   }
-  DocumentBuilder builder;
+  return read_json_document(text, kJsonDepthMax);
+}
+
+JsonDocument read_json_document(std::string_view text, std::size_t depth_max) {
+  DocumentBuilder builder(depth_max);
   bool parsed = false;
   try {
     parsed = json::sax_parse(text.begin(), text.end(), &builder);

@@ -53,6 +53,9 @@ class AdminInProcessTest : public ::testing::Test {
     return exchange(admin_client_,
                     json{{"op", "rules.apply"}, {"rules", rules}, {"reason", "test"}}.dump());
   }
+  json latest_version() {
+    return exchange(admin_client_, R"({"op":"rules.active"})")["latest_version"];
+  }
   static json exchange(zmq::socket_t& socket, const std::string& frame) {
     return InProcessRouter::exchange(socket, frame);
   }
@@ -139,6 +142,53 @@ TEST_F(AdminInProcessTest, DeeplyNestedAdminRequestIsRefusedAndTheRouterGoesOn) 
   EXPECT_EQ(refused["error"]["code"], "bad_request") << refused.dump();
   EXPECT_NE(refused["error"]["message"].get<std::string>().find("nested deeper"),
             std::string::npos);
+  EXPECT_EQ(exchange(admin_client_, R"({"op":"ping"})")["status"], "ok");
+}
+
+// nlohmann keeps the last of a repeated key: the rule set as sent would silently lose a rule's
+// first name, or the request its first op.
+TEST_F(AdminInProcessTest, RepeatedKeyInsideARulesObjectIsAnInvalidRulesProblem) {
+  std::string request =
+      R"({"op":"rules.apply","reason":"test","rules":{"default":"legacy","rules":[)"
+      R"({"name":"DE01 dual run","name":"US cut over","when":{"entity":"DE01"},"route":"both"}]}})";
+  json refused = exchange(admin_client_, request);
+  ASSERT_EQ(refused["error"]["code"], "invalid_rules") << refused.dump();
+  ASSERT_EQ(refused["error"]["problems"].size(), 1U) << refused.dump();
+  EXPECT_EQ(refused["error"]["problems"][0]["path"], "rules[0].name");
+  EXPECT_NE(refused["error"]["problems"][0]["message"].get<std::string>().find("duplicate key"),
+            std::string::npos);
+  EXPECT_EQ(latest_version(), 0);
+  // The same rule set as JSON text names the same path.
+  json as_text = exchange(
+      admin_client_,
+      json{{"op", "rules.apply"},
+           {"reason", "test"},
+           {"rules", R"({"default":"legacy","rules":[{"name":"DE01 dual run","name":"US cut over",)"
+                     R"("when":{"entity":"DE01"},"route":"both"}]})"}}
+          .dump());
+  EXPECT_EQ(as_text["error"]["problems"], refused["error"]["problems"]) << as_text.dump();
+}
+
+TEST_F(AdminInProcessTest, RepeatedKeyOutsideTheRulesIsABadRequest) {
+  json refused = exchange(admin_client_, R"({"op":"rules.apply","op":"ping","request_id":7})");
+  EXPECT_EQ(refused["error"]["code"], "bad_request") << refused.dump();
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find("op: duplicate key"),
+            std::string::npos)
+      << refused.dump();
+  EXPECT_EQ(refused["request_id"], 7);
+  json twice = exchange(admin_client_, R"({"op":"rules.apply","reason":"test","rules":)" +
+                                           kSmallRules.dump() + R"(,"rules":)" +
+                                           kSmallRules.dump() + "}");
+  EXPECT_EQ(twice["error"]["code"], "bad_request") << twice.dump();
+  EXPECT_EQ(latest_version(), 0);
+}
+
+TEST_F(AdminInProcessTest, UnreadableJsonIsABadRequestSayingWhere) {
+  json refused = exchange(admin_client_, R"({"op":"ping",})");
+  EXPECT_EQ(refused["error"]["code"], "bad_request") << refused.dump();
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find("invalid JSON at byte 14"),
+            std::string::npos)
+      << refused.dump();
   EXPECT_EQ(exchange(admin_client_, R"({"op":"ping"})")["status"], "ok");
 }
 
