@@ -49,8 +49,10 @@ std::optional<std::string> path_inside_rules(std::string_view path) {
   constexpr std::string_view kRules = "rules";
   if (!path.starts_with(kRules) || path.size() <= kRules.size()) return std::nullopt;
   path.remove_prefix(kRules.size());
-  if (path.front() == '.') path.remove_prefix(1);
-  else if (path.front() != '[') return std::nullopt;  // another key that starts with "rules"
+  if (path.front() == '.')
+    path.remove_prefix(1);
+  else if (path.front() != '[')
+    return std::nullopt;  // another key that starts with "rules"
   return std::string(path);
 }
 
@@ -87,8 +89,10 @@ void AdminService::receive_available(RulesChangeSink& sink) {
     while (frames.back().more()) {
       zmq::message_t next;
       (void)socket_.recv(next, zmq::recv_flags::none);
-      if (frames.size() <= kAdminFramesMax) frames.push_back(std::move(next));
-      else frames.back() = std::move(next);
+      if (frames.size() <= kAdminFramesMax)
+        frames.push_back(std::move(next));
+      else
+        frames.back() = std::move(next);
     }
     // [id][empty][request] from a REQ peer; [id][empty] alone is a DEALER's empty request.
     std::size_t envelope_size = (frames.size() >= 3 && frames[1].size() == 0) ? 2 : 1;
@@ -126,13 +130,16 @@ nlohmann::json AdminService::handle(const nlohmann::json& request,
                                     const std::vector<rules::Problem>& repeated_keys,
                                     std::vector<zmq::message_t>& envelope, RulesChangeSink& sink,
                                     bool& deferred) {
-  std::string op = request.contains("op") && request["op"].is_string() ? request["op"].get<std::string>() : "";
+  std::string op =
+      request.contains("op") && request["op"].is_string() ? request["op"].get<std::string>() : "";
   // A repeated key inside a rules.apply's rule set is a problem of the rules, reported like the
   // text form reports it; anywhere else the request is ambiguous and is refused.
-  const bool rules_object = op == "rules.apply" && request.contains("rules") && request["rules"].is_object();
+  const bool rules_object =
+      op == "rules.apply" && request.contains("rules") && request["rules"].is_object();
   std::vector<rules::Problem> repeated_in_rules;
   for (const rules::Problem& problem : repeated_keys) {
-    std::optional<std::string> inside = rules_object ? path_inside_rules(problem.path) : std::nullopt;
+    std::optional<std::string> inside =
+        rules_object ? path_inside_rules(problem.path) : std::nullopt;
     if (!inside) return error_reply("bad_request", describe(problem));
     repeated_in_rules.push_back(rules::Problem{std::move(*inside), problem.message});
   }
@@ -140,15 +147,13 @@ nlohmann::json AdminService::handle(const nlohmann::json& request,
   if (op == "rules.active") return active();
   if (op == "rules.apply") return apply(request, repeated_in_rules, envelope, sink, deferred);
   if (op == "rules.rollback") return rollback(request, envelope, sink, deferred);
-  return error_reply("bad_request", "unknown op \"" + op +
-                                        "\" (ping, rules.active, rules.apply, rules.rollback)");
+  return error_reply("bad_request",
+                     "unknown op \"" + op + "\" (ping, rules.active, rules.apply, rules.rollback)");
 }
 
-std::optional<RulesChange> AdminService::prepare_rules_change(const nlohmann::json& request,
-                                                              const std::string& rules_text,
-                                                              std::uint32_t copied_from,
-                                                              nlohmann::json& error,
-                                                              const std::vector<rules::Problem>& found) const {
+std::optional<RulesChange> AdminService::prepare_rules_change(
+    const nlohmann::json& request, const std::string& rules_text, std::uint32_t copied_from,
+    nlohmann::json& error, const std::vector<rules::Problem>& found) const {
   auto reason = required_text(request, "reason", error);
   if (!reason) return std::nullopt;
   if (request.contains("applied_by") && !request["applied_by"].is_string()) {
@@ -167,7 +172,10 @@ std::optional<RulesChange> AdminService::prepare_rules_change(const nlohmann::js
     }
     effective_at_us = std::max(*parsed, now_us);  // a past instant means now
   }
-  rules::ParseOutcome outcome = rules::parse_rule_set(rules_text);
+  // A rollback copies a recorded version: it is held to the checks it was applied under.
+  rules::ParseOutcome outcome =
+      rules::parse_rule_set(rules_text, copied_from != 0 ? rules::RuleSetOrigin::recorded
+                                                         : rules::RuleSetOrigin::submitted);
   if (!outcome.rule_set || !found.empty()) {
     outcome.errors.insert(outcome.errors.begin(), found.begin(), found.end());
     error = error_reply("invalid_rules", std::to_string(outcome.errors.size()) +
@@ -202,11 +210,12 @@ nlohmann::json AdminService::apply(const nlohmann::json& request,
                                    const std::vector<rules::Problem>& repeated_in_rules,
                                    std::vector<zmq::message_t>& envelope, RulesChangeSink& sink,
                                    bool& deferred) {
-  if (!request.contains("rules") || !(request["rules"].is_string() || request["rules"].is_object())) {
+  if (!request.contains("rules") ||
+      !(request["rules"].is_string() || request["rules"].is_object())) {
     return error_reply("bad_request", "\"rules\" must be the rule set (object) or its JSON text");
   }
-  std::string text = request["rules"].is_string() ? request["rules"].get<std::string>()
-                                                  : request["rules"].dump();
+  std::string text =
+      request["rules"].is_string() ? request["rules"].get<std::string>() : request["rules"].dump();
   nlohmann::json error;
   auto change = prepare_rules_change(request, text, 0, error, repeated_in_rules);
   if (!change) return error;

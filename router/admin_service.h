@@ -6,12 +6,10 @@
 // effect exactly between two group commits. State-changing replies are sent only after the
 // change is durable.
 
-#include <zmq.hpp>
-
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
+#include <zmq.hpp>
 
 #include "journal/journal.h"
 #include "router/batch.h"

@@ -10,7 +10,8 @@ Result<std::unique_ptr<RulesState>> RulesState::load(const journal::Journal& jou
   if (!history.is_ok()) return history.status();
   auto state = std::make_unique<RulesState>();
   for (const journal::RuleSetRecord& record : history.value()) {
-    rules::ParseOutcome parsed = rules::parse_rule_set(record.canonical);
+    rules::ParseOutcome parsed =
+        rules::parse_rule_set(record.canonical, rules::RuleSetOrigin::recorded);
     if (!parsed.rule_set) {
       return Status::error(Status::Code::corruption,
                            "rules version " + std::to_string(record.version) +

@@ -1,5 +1,6 @@
 #include "rules/rule_set_parser.h"
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 #include <string_view>
@@ -39,7 +40,7 @@ std::optional<Route> parse_route_value(const json& value, const std::string& pat
 }
 
 std::optional<std::string> parse_name(const json& value, const std::string& path,
-                                      ProblemList& problems) {
+                                      RuleSetOrigin origin, ProblemList& problems) {
   if (!value.is_string()) {
     problems.error(path, "a rule name must be a string, not " + std::string(type_name(value)));
     return std::nullopt;
@@ -58,6 +59,13 @@ std::optional<std::string> parse_name(const json& value, const std::string& path
                              " characters (it is recorded with every transaction it routes)");
     return std::nullopt;
   }
+  if (origin == RuleSetOrigin::submitted && std::any_of(name.begin(), name.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+      })) {
+    problems.error(path, "a rule name must not contain control characters (" + json_quote(name) +
+                             "): it is printed in tables, CSV exports and logs");
+    return std::nullopt;
+  }
   return name;
 }
 
@@ -72,7 +80,8 @@ const json* member(const json& object, std::string_view key, const std::string& 
   return &*it;
 }
 
-std::optional<Rule> parse_rule(const json& value, const std::string& path, ProblemList& problems) {
+std::optional<Rule> parse_rule(const json& value, const std::string& path, RuleSetOrigin origin,
+                               ProblemList& problems) {
   if (!value.is_object()) {
     problems.error(path, "a rule must be an object {\"name\", \"when\", \"route\"}, not " +
                              std::string(type_name(value)));
@@ -85,7 +94,7 @@ std::optional<Rule> parse_rule(const json& value, const std::string& path, Probl
   std::optional<std::string> parsed_name;
   std::optional<Conditions> conditions;
   std::optional<Route> parsed_route;
-  if (name) parsed_name = parse_name(*name, child_path(path, "name"), problems);
+  if (name) parsed_name = parse_name(*name, child_path(path, "name"), origin, problems);
   if (when) conditions = parse_conditions(*when, child_path(path, "when"), problems);
   if (route) parsed_route = parse_route_value(*route, child_path(path, "route"), problems);
   if (!parsed_name || !conditions || !parsed_route) return std::nullopt;
@@ -109,7 +118,8 @@ void check_unique_names(const json& rules, ProblemList& problems) {
   }
 }
 
-std::optional<std::vector<Rule>> parse_rules(const json& value, ProblemList& problems) {
+std::optional<std::vector<Rule>> parse_rules(const json& value, RuleSetOrigin origin,
+                                             ProblemList& problems) {
   if (!value.is_array()) {
     problems.error(
         "rules", "must be a list of rules (it may be empty), not " + std::string(type_name(value)));
@@ -124,7 +134,7 @@ std::optional<std::vector<Rule>> parse_rules(const json& value, ProblemList& pro
   rules.reserve(value.size());
   bool ok = true;
   for (std::size_t i = 0; i < value.size(); ++i) {
-    std::optional<Rule> rule = parse_rule(value[i], index_path("rules", i), problems);
+    std::optional<Rule> rule = parse_rule(value[i], index_path("rules", i), origin, problems);
     ok = ok && rule.has_value();
     if (rule) rules.push_back(std::move(*rule));
   }
@@ -133,7 +143,7 @@ std::optional<std::vector<Rule>> parse_rules(const json& value, ProblemList& pro
   return rules;
 }
 
-std::optional<RuleSet> compile(const json& document, ProblemList& problems) {
+std::optional<RuleSet> compile(const json& document, RuleSetOrigin origin, ProblemList& problems) {
   if (!document.is_object()) {
     problems.error("", "a rule set must be an object {\"default\": route, \"rules\": [...]}, not " +
                            std::string(type_name(document)));
@@ -148,7 +158,7 @@ std::optional<RuleSet> compile(const json& document, ProblemList& problems) {
   }
   if (const json* value =
           member(document, "rules", "", "a list of rules (it may be empty)", problems)) {
-    rules = parse_rules(*value, problems);
+    rules = parse_rules(*value, origin, problems);
   }
   if (!default_route || !rules || problems.has_errors()) return std::nullopt;
   warn_shadowed_rules(*rules, problems);
@@ -165,14 +175,14 @@ std::optional<std::string> dump_canonical(const json& document) {
 
 }  // namespace
 
-ParseOutcome parse_rule_set(std::string_view json_text) {
+ParseOutcome parse_rule_set(std::string_view json_text, RuleSetOrigin origin) {
   ParseOutcome outcome;
   JsonDocument read = read_json_document(json_text);
   ProblemList problems;
   for (Problem& problem : read.errors)
     problems.error(std::move(problem.path), std::move(problem.message));
   if (read.document) {
-    std::optional<RuleSet> rule_set = compile(*read.document, problems);
+    std::optional<RuleSet> rule_set = compile(*read.document, origin, problems);
     if (rule_set && !problems.has_errors()) {
       std::optional<std::string> canonical = dump_canonical(*read.document);
       if (canonical) {

@@ -5,9 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "journal/verify.h"
 #include "router/rules_state.h"
@@ -36,8 +35,9 @@ json large_rules() {
 
 const json kSmallRules = {
     {"default", "legacy"},
-    {"rules", json::array({{{"name", "DE01 dual run"}, {"when", {{"entity", "DE01"}}},
-                            {"route", "both"}}})}};
+    {"rules",
+     json::array(
+         {{{"name", "DE01 dual run"}, {"when", {{"entity", "DE01"}}}, {"route", "both"}}})}};
 
 class AdminInProcessTest : public ::testing::Test {
  protected:
@@ -136,8 +136,8 @@ TEST_F(AdminInProcessTest, ChangesArrivingWhileOneWaitsAreAnsweredBusy) {
 }
 
 TEST_F(AdminInProcessTest, DeeplyNestedAdminRequestIsRefusedAndTheRouterGoesOn) {
-  std::string bomb = R"({"op":"ping","request_id":)" + std::string(100000, '[') +
-                     std::string(100000, ']') + "}";
+  std::string bomb =
+      R"({"op":"ping","request_id":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
   json refused = exchange(admin_client_, bomb);
   EXPECT_EQ(refused["error"]["code"], "bad_request") << refused.dump();
   EXPECT_NE(refused["error"]["message"].get<std::string>().find("nested deeper"),
@@ -176,9 +176,9 @@ TEST_F(AdminInProcessTest, RepeatedKeyOutsideTheRulesIsABadRequest) {
             std::string::npos)
       << refused.dump();
   EXPECT_EQ(refused["request_id"], 7);
-  json twice = exchange(admin_client_, R"({"op":"rules.apply","reason":"test","rules":)" +
-                                           kSmallRules.dump() + R"(,"rules":)" +
-                                           kSmallRules.dump() + "}");
+  json twice =
+      exchange(admin_client_, R"({"op":"rules.apply","reason":"test","rules":)" +
+                                  kSmallRules.dump() + R"(,"rules":)" + kSmallRules.dump() + "}");
   EXPECT_EQ(twice["error"]["code"], "bad_request") << twice.dump();
   EXPECT_EQ(latest_version(), 0);
 }

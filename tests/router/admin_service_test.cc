@@ -290,6 +290,18 @@ TEST_F(AdminServiceTest, RollbackCopyNamesItsSource) {
   EXPECT_EQ(change.reply["copied_from"], 1);
 }
 
+// A version recorded before rule names were checked for control characters can still be rolled
+// back to (at 2 a.m. that is no time to learn a new rule); a new rule set cannot use such a name.
+TEST_F(AdminServiceTest, RollbackKeepsARecordedNameThatANewRuleSetCannotUse) {
+  const std::string recorded =
+      R"({"default":"legacy","rules":[{"name":"two\nlines","route":"new","when":{}}]})";
+  add_versions(1);
+  EXPECT_EQ(prepare(kReason, recorded, 1).record.canonical, recorded);
+  json refused = refuse(kReason, recorded);
+  EXPECT_EQ(refused["error"]["code"], "invalid_rules") << refused.dump();
+  EXPECT_EQ(problem_paths(refused["error"]["problems"]), std::set<std::string>{"rules[0].name"});
+}
+
 TEST_F(AdminServiceTest, PreparingDoesNotAddTheVersion) {
   RulesChange change = prepare(kReason);
   EXPECT_EQ(change.record.version, 1U);

@@ -224,5 +224,17 @@ TEST(RulesStateTest, LoadRefusesAVersionThatNoLongerParses) {
       << state.status().message();
 }
 
+// A name with a control character was accepted before rule names were checked for them: the
+// version it is in must still load, or the router could not start on that journal.
+TEST(RulesStateTest, LoadAcceptsANameRecordedBeforeControlCharactersWereRefused) {
+  TempDir dir;
+  auto journal = open_small_journal(dir);
+  ASSERT_NE(journal, nullptr);
+  record_version(*journal, record(1, kNoonUs, rules_text(R"(two\nlines)", "new")));
+  auto state = RulesState::load(*journal);
+  ASSERT_TRUE(state.is_ok()) << state.status().to_string();
+  expect_decision(state.value()->decide(transaction("DE01"), kNoonUs), "new", "two\nlines", 1);
+}
+
 }  // namespace
 }  // namespace coexist::test

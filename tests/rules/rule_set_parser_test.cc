@@ -239,6 +239,25 @@ TEST(RuleSetParser, RuleNames) {
                "rules[2].name", "duplicate rule name \"a\" (also rules[0])");
 }
 
+// A name is printed in tables, CSV and logs: a newline or an escape sequence there would forge
+// output lines or drive the auditor's terminal.
+TEST(RuleSetParser, RuleNamesWithControlCharactersAreRefused) {
+  for (std::string_view name :
+       {R"(two\nlines)", R"(\u001b[31mred)", R"(tab\there)", R"(del\u007f)"}) {
+    expect_error(rule_with(R"({"name":")" + std::string(name) + R"(","when":{},"route":"new"})"),
+                 "rules[0].name", "must not contain control characters");
+  }
+}
+
+// Versions recorded before the check existed must still load (the router reads every version at
+// start) and be rolled back to.
+TEST(RuleSetParser, RecordedRuleSetsKeepTheirNamesWithControlCharacters) {
+  const std::string text = rule_with(R"({"name":"two\nlines","when":{},"route":"new"})");
+  const ParseOutcome outcome = parse_rule_set(text, RuleSetOrigin::recorded);
+  ASSERT_TRUE(outcome.rule_set.has_value()) << describe(outcome.errors);
+  EXPECT_EQ(outcome.rule_set->rules()[0].name, "two\nlines");
+}
+
 TEST(RuleSetParser, UnicodeNamesCountCharactersNotBytes) {
   std::string unicode;
   for (int i = 0; i < 128; ++i) unicode += "é";  // 256 bytes, 128 characters
