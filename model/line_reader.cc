@@ -53,7 +53,6 @@ struct LineTextField {
   std::string Line::*member;
 };
 
-constexpr TextRule kAccountRule{limits::kAccountLengthMax, true};
 constexpr TextRule kCodeRule{limits::kCodeLengthMax, true};
 
 // Optional line fields, in the order they are checked.

@@ -77,11 +77,9 @@ constexpr TextRule kReferenceRule{limits::kReferenceLengthMax, true};
 // Required string fields, in the order they are checked (currency and lines follow).
 constexpr TextField kRequiredText[] = {
     {Field::id, {limits::kIdLengthMax, true}, &Transaction::id},
-    {Field::source,
-     {limits::kSourceLengthMax, true, TextFormat::source_name},
-     &Transaction::source},
-    {Field::entity, {limits::kEntityLengthMax, true}, &Transaction::entity},
-    {Field::type, {limits::kTypeLengthMax, false, TextFormat::snake_case}, &Transaction::type},
+    {Field::source, kSourceRule, &Transaction::source},
+    {Field::entity, kEntityRule, &Transaction::entity},
+    {Field::type, kTypeRule, &Transaction::type},
     {Field::posting_date, kDateRule, &Transaction::posting_date},
 };
 
@@ -94,10 +92,6 @@ constexpr TextField kOptionalText[] = {
     {Field::amends, kReferenceRule, &Transaction::amends},
     {Field::traceparent, {kNoLengthMax, false, TextFormat::traceparent}, &Transaction::traceparent},
 };
-
-constexpr TextRule kAttributeNameRule{limits::kAttributeKeyLengthMax, true};
-constexpr TextRule kAttributeValueRule{limits::kAttributeValueLengthMax, false, TextFormat::any,
-                                       true};
 
 bool missing(Field field, Rejection& rejection) {
   return reject(rejection, RejectionCode::schema, std::string(name_of(field)),

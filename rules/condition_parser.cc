@@ -5,10 +5,10 @@
 #include <string_view>
 #include <vector>
 
-#include "model/currency.h"
 #include "model/date.h"
 #include "rules/json_checks.h"
 #include "rules/json_text.h"
+#include "rules/never_matching.h"
 
 namespace coexist::rules {
 
@@ -20,11 +20,6 @@ constexpr std::array<std::string_view, 8> kWhenKeys = {
     "entity", "source", "type", "currency", "posting_date", "amount", "account", "attributes"};
 constexpr std::array<std::string_view, 2> kDateKeys = {"from", "before"};
 constexpr std::array<std::string_view, 2> kAmountKeys = {"min", "max"};
-// DESIGN.md's known transaction types: another spelling is allowed but is likely a typo.
-constexpr std::array<std::string_view, 8> kKnownTypes = {
-    "journal", "invoice", "credit_memo",      "payment",
-    "refund",  "usage",   "revenue_schedule", "adjustment"};
-
 // A non-empty string, or a non-empty list of them.
 std::optional<std::vector<std::string>> parse_strings(const json& value, const std::string& path,
                                                       ProblemList& problems) {
@@ -60,23 +55,6 @@ std::optional<std::vector<std::string>> parse_strings(const json& value, const s
   }
   if (!ok) return std::nullopt;
   return items;
-}
-
-// Exact currency and type items that no valid transaction can carry: allowed, but said.
-void warn_never_matching(StringField field, const StringCondition& condition,
-                         const std::string& path, ProblemList& problems) {
-  for (const std::string& value : condition.exact()) {
-    if (field == StringField::currency && !find_currency(value)) {
-      problems.warning(path, "currency " + json_quote(value) +
-                                 " is not in the built-in ISO 4217 table: it never matches");
-    }
-    if (field == StringField::type &&
-        std::find(kKnownTypes.begin(), kKnownTypes.end(), value) == kKnownTypes.end()) {
-      problems.warning(path, "type " + json_quote(value) +
-                                 " is not a known transaction type (journal, invoice, credit_memo, "
-                                 "payment, refund, usage, revenue_schedule, adjustment)");
-    }
-  }
 }
 
 std::optional<std::string> parse_date(const json& value, const std::string& path,
@@ -167,6 +145,7 @@ std::optional<AmountRange> parse_amount_range(const json& value, const std::stri
   if (!range.min && !range.max) {
     problems.warning(path, "neither min nor max is given: every amount matches");
   }
+  warn_never_matching(range, path, problems);
   return range;
 }
 
@@ -181,7 +160,9 @@ std::optional<AttributeCondition> parse_attribute(const std::string& key, const 
   if (std::find(values->begin(), values->end(), "*") != values->end()) {
     problems.warning(path, "attribute values match exactly: \"*\" matches only the value \"*\"");
   }
-  return AttributeCondition(key, std::move(*values));
+  AttributeCondition attribute(key, std::move(*values));
+  warn_never_matching(attribute, path, problems);
+  return attribute;
 }
 
 std::optional<std::vector<AttributeCondition>> parse_attributes(const json& value,
@@ -227,8 +208,10 @@ bool parse_condition(std::string_view key, const json& value, const std::string&
   }
   if (key == "account") {
     std::optional<std::vector<std::string>> items = parse_strings(value, path, problems);
-    if (items) conditions.account.emplace(std::move(*items));
-    return items.has_value();
+    if (!items) return false;
+    conditions.account.emplace(std::move(*items));
+    warn_never_matching(*conditions.account, path, problems);
+    return true;
   }
   std::optional<std::vector<AttributeCondition>> attributes =
       parse_attributes(value, path, problems);

@@ -385,7 +385,7 @@ TEST(RuleSetParser, UnicodeCodesAreAccepted) {
 
 TEST(RuleSetParser, Warnings) {
   expect_warning(one_rule(R"({"currency":["EUR","EURO"]})"), "rules[0].when.currency",
-                 "\"EURO\" is not in the built-in ISO 4217 table");
+                 "currency \"EURO\" never matches: it is not in the built-in ISO 4217 table");
   expect_warning(one_rule(R"({"type":"invoce"})"), "rules[0].when.type",
                  "\"invoce\" is not a known transaction type");
   expect_warning(one_rule(R"({"attributes":{"region":"*"}})"), "rules[0].when.attributes.region",
@@ -394,6 +394,43 @@ TEST(RuleSetParser, Warnings) {
                  "every date matches");
   expect_warning(one_rule(R"({"amount":{}})"), "rules[0].when.amount", "every amount matches");
   const ParseOutcome clean = parse_rule_set(one_rule(R"({"currency":"E*","type":"usage"})"));
+  EXPECT_TRUE(clean.warnings.empty()) << describe(clean.warnings);
+}
+
+// Values the transaction parser refuses in that field: the condition can never match, which is
+// almost certainly a typo (a space in a source, a 40-character entity) and is said.
+TEST(RuleSetParser, ValuesNoTransactionCarriesAreWarnedAbout) {
+  expect_warning(one_rule(R"({"source":"billing system"})"), "rules[0].when.source",
+                 "source \"billing system\" never matches: a transaction's source may contain "
+                 "only letters, digits, '_', '.' and '-'");
+  expect_warning(one_rule(R"({"source":"crm/*"})"), "rules[0].when.source",
+                 "source \"crm/*\" never matches");
+  expect_warning(one_rule(R"({"entity":")" + std::string(33, 'E') + R"("})"),
+                 "rules[0].when.entity", "must be at most 32 characters long");
+  expect_warning(one_rule(R"({"entity":"DE\t01"})"), "rules[0].when.entity",
+                 "must not contain control characters");
+  expect_warning(one_rule(R"({"type":"Invoice"})"), "rules[0].when.type",
+                 "type \"Invoice\" never matches: a transaction's type must be lower snake case");
+  expect_warning(one_rule(R"({"currency":"eu*"})"), "rules[0].when.currency",
+                 "no code in the built-in ISO 4217 table starts with it");
+  expect_warning(one_rule(R"({"account":["4000",")" + std::string(65, '4') + R"("]})"),
+                 "rules[0].when.account", "never matches: a line's account must be at most 64");
+  expect_warning(one_rule(R"({"attributes":{"region":")" + std::string(257, 'r') + R"("}})"),
+                 "rules[0].when.attributes.region", "attribute value");
+  expect_warning(one_rule(R"({"attributes":{"re\u0001gion":"EU"}})"),
+                 R"(rules[0].when.attributes["re\u0001gion"])",
+                 "never matches: an attribute name must not contain control characters");
+  expect_warning(one_rule(R"({"amount":{"max":"0"}})"), "rules[0].when.amount",
+                 "max 0 is below the smallest amount a transaction can carry (0.0001)");
+  expect_warning(one_rule(R"({"amount":{"max":"0.00009"}})"), "rules[0].when.amount",
+                 "never matches");
+  // The type warning is about the spelling: one that cannot match is not also "unknown".
+  const ParseOutcome invoice = parse_rule_set(one_rule(R"({"type":"Invoice"})"));
+  EXPECT_EQ(invoice.warnings.size(), 1U) << describe(invoice.warnings);
+  // Everything here can match.
+  const ParseOutcome clean = parse_rule_set(one_rule(
+      R"({"source":["crm.eu-1","bill*"],"entity":")" + std::string(32, 'E') +
+      R"(","account":["4000*",""],"attributes":{"region":"EU"},"amount":{"max":"0.0001"}})"));
   EXPECT_TRUE(clean.warnings.empty()) << describe(clean.warnings);
 }
 
