@@ -101,16 +101,15 @@ void AdminService::receive_available(RulesChangeSink& sink) {
     // Not nlohmann's own DOM parser: it has no depth limit (building, echoing or dumping a value
     // nested 100,000 deep overflows the stack) and silently keeps the last of a repeated key.
     rules::JsonDocument read;
-    if (frames.size() == envelope_size + 1) {
+    if (frames.size() == envelope_size + 1 && frames[envelope_size].size() > 0) {
       read = rules::read_json_document(frames[envelope_size].to_string_view(), kAdminJsonDepthMax);
     }
     bool deferred = false;
     nlohmann::json reply;
-    if (!read.document) {
+    if (!read.document) {  // "invalid JSON at byte 14: …", "…: JSON nested deeper than 64 levels"
       reply = error_reply("bad_request", read.errors.empty()
                                              ? "a request is one frame holding a JSON object"
-                                             : "the request is not readable JSON: " +
-                                                   describe(read.errors.front()));
+                                             : describe(read.errors.front()));
     } else if (!read.document->is_object()) {
       reply = error_reply("bad_request", "a request is one frame holding a JSON object");
     } else {
@@ -281,7 +280,9 @@ void AdminService::rules_change_done(RulesChange& change, const Status& status) 
 }
 
 void AdminService::send(std::vector<zmq::message_t>& envelope, const nlohmann::json& reply) {
-  std::string text = reply.dump();
+  // Messages quote request bytes through json_quote/with_valid_utf8; replacing here as well
+  // means no reply can ever throw out of the network thread.
+  std::string text = reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   try {
     for (zmq::message_t& frame : envelope) {
       if (!socket_.send(frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return;

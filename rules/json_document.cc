@@ -36,7 +36,9 @@ class DocumentBuilder {
 
   bool key(json::string_t& key) {
     Frame& top = stack_.back();
-    if (top.value->contains(key)) {
+    // Past kProblemsMax repeats the rest are not listed: a 16 MiB admin frame of one repeated
+    // key would otherwise hold millions of problems (and their paths) in memory.
+    if (top.value->contains(key) && errors_.size() < kProblemsMax) {
       errors_.push_back(Problem{child_path(path_to(stack_.size() - 1), key),
                                 "duplicate key " + json_quote(key) + " in the same object"});
     }
@@ -52,7 +54,8 @@ class DocumentBuilder {
     if (const std::size_t tag_end = what.find("] "); tag_end != std::string::npos) {
       what.erase(0, tag_end + 2);
     }
-    failure_ = Problem{"", "invalid JSON at byte " + std::to_string(position) + ": " + what};
+    failure_ = Problem{
+        "", "invalid JSON at byte " + std::to_string(position) + ": " + with_valid_utf8(what)};
     return false;
   }
 
@@ -159,7 +162,7 @@ JsonDocument read_json_document(std::string_view text, std::size_t depth_max) {
   } catch (const json::exception& error) {
     // sax_parse reports syntax errors through parse_error(); this is only a safety net.
     JsonDocument result;
-    result.errors.push_back(Problem{"", std::string("invalid JSON: ") + error.what()});
+    result.errors.push_back(Problem{"", "invalid JSON: " + with_valid_utf8(error.what())});
     return result;
   }
   return std::move(builder).finish(parsed);

@@ -40,6 +40,11 @@ std::string json_quote(std::string_view text) {
   return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string with_valid_utf8(std::string_view text) {
+  // Quoting replaces what is invalid; reading the quoted literal back gives the text itself.
+  return nlohmann::json::parse(json_quote(text)).get<std::string>();
+}
+
 std::string json_quote_list(std::span<const std::string> items) {
   std::string list = "[";
   for (const std::string& item : items) {

@@ -192,5 +192,23 @@ TEST_F(AdminInProcessTest, UnreadableJsonIsABadRequestSayingWhere) {
   EXPECT_EQ(exchange(admin_client_, R"({"op":"ping"})")["status"], "ok");
 }
 
+// nlohmann's parse errors quote the last bytes read, which may be half a UTF-8 character or not
+// UTF-8 at all; a reply quoting them must still be valid JSON (dumping it used to throw and end
+// the router).
+TEST_F(AdminInProcessTest, UnreadableBytesAreAnsweredAndTheRouterGoesOn) {
+  const std::string requests[] = {
+      "{\"op\":\"\xff\"}",           // not UTF-8
+      "{\"op\":\"ping\",\xc3\xa9}",  // é where a key belongs: the error quotes 0xC3
+      R"({"op":"rules.apply","reason":"test","rules":"\u00e9"})",  // rule-set text "é"
+  };
+  for (const std::string& request : requests) {
+    json refused = exchange(admin_client_, request);
+    EXPECT_EQ(refused["status"], "error") << refused.dump();
+    // In the message, or in error.problems for the rule set's own text.
+    EXPECT_NE(refused.dump().find("invalid JSON at byte"), std::string::npos) << refused.dump();
+  }
+  EXPECT_EQ(exchange(admin_client_, R"({"op":"ping"})")["status"], "ok");
+}
+
 }  // namespace
 }  // namespace coexist::test

@@ -3,19 +3,31 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 namespace coexist::cli {
 
 namespace fs = std::filesystem;
 
 namespace {
 
-// fsync(2) on a file or directory by path: the export is on disk before the rename makes it
-// visible, and the rename itself is on disk before the command reports success.
-bool sync_path(const fs::path& path, bool directory) {
-  int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+// fsync(2) on a file we may only write (its mode is the old file's, applied after this).
+bool sync_file(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return false;
   bool synced = ::fsync(fd) == 0;
   return (::close(fd) == 0) && synced;
+}
+
+// fsync(2) on the directory, so that the rename survives a crash. A directory we cannot open
+// (write and search permission only) or whose file system cannot sync directories cannot be
+// synced: the file is in place all the same, so only a failed sync is an error.
+bool sync_directory(const fs::path& directory) {
+  int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return true;
+  bool synced = ::fsync(fd) == 0 || errno == EINVAL;
+  ::close(fd);
+  return synced;
 }
 
 }  // namespace
@@ -54,12 +66,13 @@ bool OutputFile::commit() {
   if (!written || stream_.fail()) return false;  // close() fails when the last write does
   if (partial_) {
     std::error_code error;
+    if (!sync_file(*partial_)) return false;
     if (permissions_) fs::permissions(*partial_, *permissions_, fs::perm_options::replace, error);
-    if (error || !sync_path(*partial_, false)) return false;
+    if (error) return false;
     fs::rename(*partial_, target_, error);
     if (error) return false;
     fs::path directory = target_.parent_path();
-    if (!sync_path(directory.empty() ? fs::path(".") : directory, true)) return false;
+    if (!sync_directory(directory.empty() ? fs::path(".") : directory)) return false;
   }
   committed_ = true;
   return true;

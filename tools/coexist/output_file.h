@@ -23,8 +23,9 @@ class OutputFile {
   [[nodiscard]] bool open();
   [[nodiscard]] std::ostream& stream() { return stream_; }
   // Flushes, closes and (for a regular file) fsyncs, renames onto the path and fsyncs the
-  // directory; false on any failure. A failure before the rename leaves the old contents; only
-  // the directory's fsync comes after it (the new file is then in place but maybe not durable).
+  // directory when it can be opened; false on any failure. A failure before the rename leaves
+  // the old contents; only the directory's fsync comes after it (the new file is then in place
+  // but maybe not durable).
   [[nodiscard]] bool commit();
   [[nodiscard]] const std::string& path() const { return path_; }
 
