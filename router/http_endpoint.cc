@@ -1,8 +1,16 @@
 #include "router/http_endpoint.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <thread>
 
 namespace coexist::router {
+
+namespace {
+constexpr int kListenStartMsMax = 5000;
+}  // namespace
 
 HttpEndpoint::HttpEndpoint(const Metrics& metrics, std::function<bool()> ready,
                            std::function<nlohmann::json()> status)
@@ -24,6 +32,13 @@ Status HttpEndpoint::start(const std::string& host_port) {
                          "listen.http: \"" + host_port + "\" has no valid port");
   }
   server_ = std::make_unique<httplib::Server>();
+  // cpp-httplib's default sets SO_REUSEPORT, which lets a second router bind the same port and
+  // take half of its requests: /readyz and /metrics could answer for the wrong journal. Only
+  // SO_REUSEADDR (rebind while an old connection lingers in TIME_WAIT), so a busy port fails.
+  server_->set_socket_options([](int socket) {
+    int yes = 1;
+    (void)setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   server_->Get("/livez", [](const httplib::Request&, httplib::Response& response) {
     response.set_content("ok\n", "text/plain");
   });
@@ -38,12 +53,19 @@ Status HttpEndpoint::start(const std::string& host_port) {
   server_->Get("/api/status", [this](const httplib::Request&, httplib::Response& response) {
     response.set_content(status_().dump() + "\n", "application/json");
   });
-  int bound_port = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  int bound_port =
+      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (bound_port < 0) {
     return Status::error(Status::Code::invalid_argument, "listen.http: cannot bind " + host_port);
   }
   address_ = host + ":" + std::to_string(bound_port);
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // cpp-httplib's stop() does nothing until the listening loop has started: stopped earlier (a
+  // SIGTERM right after start-up), the loop would then run for ever and the join never return.
+  // So start() returns only once the loop runs (or has already ended on an error).
+  for (int waited_ms = 0; !server_->is_running() && waited_ms < kListenStartMsMax; ++waited_ms) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return Status::ok();
 }
 
