@@ -6,10 +6,15 @@
 #include <set>
 #include <sstream>
 
+#include "rules/json_document.h"
+
 namespace coexist::router {
 namespace {
 
 using nlohmann::json;
+
+// The configuration nests four levels (targets > legacy > options); far more is not a config.
+constexpr std::size_t kConfigJsonDepthMax = 32;
 
 // Collects the first problem and reads fields with their limits; once a problem is recorded,
 // every later read is a no-op so the first error is the one reported.
@@ -47,10 +52,12 @@ class FieldReader {
     }
     auto number = value.get<std::uint64_t>();
     if (number < minimum) {
-      return fail(field, std::to_string(number) + " is below the minimum " + std::to_string(minimum));
+      return fail(field,
+                  std::to_string(number) + " is below the minimum " + std::to_string(minimum));
     }
     if (number > maximum) {
-      return fail(field, std::to_string(number) + " is above the maximum " + std::to_string(maximum));
+      return fail(field,
+                  std::to_string(number) + " is above the maximum " + std::to_string(maximum));
     }
     out = number;
   }
@@ -105,12 +112,14 @@ void read_journal(FieldReader& reader, const json& root, const std::filesystem::
                   JournalConfig& out) {
   if (!root.contains("journal")) return;
   const json& section = root.at("journal");
-  if (!reader.object(section, "journal", {"path", "map_size_mb_initial", "map_size_mb_max"})) return;
+  if (!reader.object(section, "journal", {"path", "map_size_mb_initial", "map_size_mb_max"}))
+    return;
   std::string path = out.path.string();
   reader.string_field(section, "journal", "path", false, path);
   if (!reader.failed() && path.empty()) reader.fail("journal.path", "must not be empty");
   out.path = resolve(base, path);
-  reader.unsigned_field(section, "journal", "map_size_mb_max", 16, 16ULL << 20, out.map_size_mb_max);
+  reader.unsigned_field(section, "journal", "map_size_mb_max", 16, 16ULL << 20,
+                        out.map_size_mb_max);
   // The default initial size follows a smaller maximum; an explicit one must fit under it.
   out.map_size_mb_initial = std::min(out.map_size_mb_initial, out.map_size_mb_max);
   reader.unsigned_field(section, "journal", "map_size_mb_initial", 1, out.map_size_mb_max,
@@ -229,7 +238,8 @@ void read_sections(FieldReader& reader, const json& root, const std::filesystem:
     } else {
       for (const auto& [name, value] : root.at("targets").items()) {
         if (name != "legacy" && name != "new") {
-          reader.fail("targets." + name, "unknown target (routes deliver to \"legacy\" and \"new\")");
+          reader.fail("targets." + name,
+                      "unknown target (routes deliver to \"legacy\" and \"new\")");
         }
         read_target(reader, name, value, base, config.targets[name]);
       }
@@ -250,10 +260,20 @@ void read_sections(FieldReader& reader, const json& root, const std::filesystem:
 }  // namespace
 
 Result<Config> parse_config(std::string_view json_text, const std::filesystem::path& base) {
-  json root = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded()) {
-    return Status::error(Status::Code::invalid_argument, "configuration is not valid JSON");
+  // The rules module's reader, not nlohmann's own parser: it says where the JSON breaks, and a
+  // key written twice is refused rather than silently won by the last ({"journal": …} twice
+  // would start on a journal other than the one the operator read first).
+  rules::JsonDocument read = rules::read_json_document(json_text, kConfigJsonDepthMax);
+  if (!read.document) {
+    return Status::error(Status::Code::invalid_argument,
+                         "configuration is not valid JSON" +
+                             (read.errors.empty() ? "" : ": " + read.errors.front().message));
   }
+  if (!read.errors.empty()) {
+    return Status::error(Status::Code::invalid_argument,
+                         read.errors.front().path + ": " + read.errors.front().message);
+  }
+  const json& root = *read.document;
   Config config;
   config.journal.path = resolve(base, "data/journal");
   FieldReader reader;

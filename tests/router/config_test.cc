@@ -340,8 +340,19 @@ TEST(ConfigTest, EmptyJournalPathIsRefused) {
 TEST(ConfigTest, InvalidJsonIsRefused) {
   for (const char* text : {"", "{", R"({"journal":})", "{} {}", "{'journal':{}}",
                            R"({"delivery":{"attempts_max":8,}})", "\xff"}) {
-    EXPECT_EQ(error_of(text), "configuration is not valid JSON") << text;
+    EXPECT_THAT(error_of(text), HasSubstr("configuration is not valid JSON")) << text;
   }
+  EXPECT_THAT(error_of(R"({"journal":})"),
+              HasSubstr("configuration is not valid JSON: invalid JSON at byte 12"));
+}
+
+// nlohmann alone keeps the last of a repeated key: the router would start on a journal other than
+// the one the operator read first.
+TEST(ConfigTest, ARepeatedKeyIsRefusedNamingIt) {
+  EXPECT_EQ(error_of(R"({"journal":{"path":"a"},"journal":{"path":"b"}})"),
+            "journal: duplicate key \"journal\" in the same object");
+  EXPECT_EQ(error_of(R"({"journal":{"path":"a","path":"b"}})"),
+            "journal.path: duplicate key \"path\" in the same object");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -456,7 +467,8 @@ TEST(ConfigTest, LoadConfigOfInvalidJsonNamesTheFile) {
   write_file(file, R"({"journal": )");
   Result<Config> config = router::load_config(file);
   ASSERT_FALSE(config.is_ok());
-  EXPECT_EQ(config.status().message(), file.string() + ": configuration is not valid JSON");
+  EXPECT_THAT(config.status().message(),
+              HasSubstr(file.string() + ": configuration is not valid JSON: invalid JSON at byte"));
 }
 
 // ---------------------------------------------------------------------------------------------
