@@ -30,6 +30,7 @@ std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text) {
   parts.tm_mon = std::stoi(text.substr(5, 2)) - 1;
   parts.tm_mday = std::stoi(text.substr(8, 2));
   std::int64_t fraction_us = 0;
+  std::int64_t offset_s = 0;
   if (text.size() > 10) {
     // "THH:MM:SS" then an optional ".f{1,6}" then "Z", every digit checked (no signs, no spaces).
     auto digits = [&](std::size_t at, std::size_t count) {
@@ -41,15 +42,18 @@ std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text) {
       }
       return value;
     };
-    if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':') return std::nullopt;
+    if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':')
+      return std::nullopt;
     int hour = digits(11, 2);
     int minute = digits(14, 2);
     int second = digits(17, 2);
-    if (hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    if (hour < 0 || minute < 0 || second < 0 || hour > 23 || minute > 59 || second > 60)
+      return std::nullopt;
     std::size_t at = 19;
     if (text[at] == '.') {
       std::size_t end_of_fraction = at + 1;
-      while (end_of_fraction < text.size() && std::isdigit(static_cast<unsigned char>(text[end_of_fraction])) != 0) {
+      while (end_of_fraction < text.size() &&
+             std::isdigit(static_cast<unsigned char>(text[end_of_fraction])) != 0) {
         ++end_of_fraction;
       }
       std::size_t count = end_of_fraction - at - 1;
@@ -58,12 +62,23 @@ std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text) {
       for (std::size_t i = count; i < 6; ++i) fraction_us *= 10;
       at = end_of_fraction;
     }
-    if (at + 1 != text.size() || text[at] != 'Z') return std::nullopt;
+    // "Z", or a numeric offset "+01:00" / "-05:30": the instant is then the local time minus it.
+    if (at < text.size() && (text[at] == '+' || text[at] == '-') && at + 6 == text.size() &&
+        text[at + 3] == ':') {
+      int offset_hours = digits(at + 1, 2);
+      int offset_minutes = digits(at + 4, 2);
+      if (offset_hours < 0 || offset_minutes < 0 || offset_hours > 23 || offset_minutes > 59) {
+        return std::nullopt;
+      }
+      offset_s = (offset_hours * 3600 + offset_minutes * 60) * (text[at] == '-' ? -1 : 1);
+    } else if (at + 1 != text.size() || text[at] != 'Z') {
+      return std::nullopt;
+    }
     parts.tm_hour = hour;
     parts.tm_min = minute;
     parts.tm_sec = second;
   }
-  return static_cast<std::int64_t>(timegm(&parts)) * 1'000'000 + fraction_us;
+  return (static_cast<std::int64_t>(timegm(&parts)) - offset_s) * 1'000'000 + fraction_us;
 }
 
 }  // namespace coexist

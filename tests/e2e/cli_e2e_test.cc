@@ -53,7 +53,8 @@ class CliE2eTest : public ::testing::Test {
 };
 
 TEST_F(CliE2eTest, SendPrintsOneAckPerLineAndExitsZeroWhenAllAccepted) {
-  auto result = send(write_lines(dir_, "ok.jsonl", {sample_transaction(1), "", sample_transaction(2)}));
+  auto result =
+      send(write_lines(dir_, "ok.jsonl", {sample_transaction(1), "", sample_transaction(2)}));
   EXPECT_EQ(result.exit_code, 0) << result.err;
   auto acks = json_lines(result.out);
   ASSERT_EQ(acks.size(), 2U) << "blank lines are skipped";
@@ -98,13 +99,29 @@ TEST_F(CliE2eTest, JournalShowListExportAndStatsAgreeWithTheAcks) {
   EXPECT_EQ(listed[0]["id"], "TX-3");
   EXPECT_EQ(listed[0]["debit_total"].get<std::string>().find('.'), std::string::npos) << "JPY";
 
+  // Every DESIGN.md delivery state is a valid filter: a cutover gate asking for dead records
+  // before delivery exists gets an empty list, not a usage error.
+  auto dead = journal({"list", "--state", "dead", "--output", "json"});
+  ASSERT_EQ(dead.exit_code, 0) << dead.err;
+  EXPECT_EQ(nlohmann::json::parse(dead.out), nlohmann::json::array());
+  auto pending = journal({"list", "--state", "pending", "--output", "json"});
+  ASSERT_EQ(pending.exit_code, 0) << pending.err;
+  EXPECT_EQ(nlohmann::json::parse(pending.out).size(), 3U);
+  // --since takes `date -Iseconds` output: a time with a numeric offset.
+  auto since_offset = journal({"list", "--since", "2020-01-02T00:00:00+14:00", "--output", "json"});
+  ASSERT_EQ(since_offset.exit_code, 0) << since_offset.err;
+  EXPECT_EQ(nlohmann::json::parse(since_offset.out).size(), 3U);
+  auto since_future = journal({"list", "--since", "2999-01-01T00:00:00-01:00", "--output", "json"});
+  ASSERT_EQ(since_future.exit_code, 0) << since_future.err;
+  EXPECT_EQ(nlohmann::json::parse(since_future.out).size(), 0U);
+
   auto exported = journal({"export", "--format", "jsonl"});
   ASSERT_EQ(exported.exit_code, 0);
   auto lines = json_lines(exported.out);
   ASSERT_EQ(lines.size(), 3U);
-  for (const char* field : {"seq", "received_at", "source", "id", "entity", "type", "posting_date",
-                            "currency", "debit_total", "route", "rule", "rules_version", "hash",
-                            "transaction", "deliveries"}) {
+  for (const char* field :
+       {"seq", "received_at", "source", "id", "entity", "type", "posting_date", "currency",
+        "debit_total", "route", "rule", "rules_version", "hash", "transaction", "deliveries"}) {
     EXPECT_TRUE(lines[0].contains(field)) << field;
   }
   auto csv = journal({"export", "--format", "csv"});
@@ -143,8 +160,8 @@ TEST_F(CliE2eTest, ReadCommandsWorkWhileTheRouterWrites) {
 TEST(CliExitCodesTest, UnreachableRouterIsThree) {
   TempDir dir;
   auto file = write_lines(dir, "one.jsonl", {sample_transaction(1)});
-  auto result = coexist(dir, {"send", "--endpoint", "tcp://127.0.0.1:1", "--timeout-ms", "300",
-                              file.string()});
+  auto result = coexist(
+      dir, {"send", "--endpoint", "tcp://127.0.0.1:1", "--timeout-ms", "300", file.string()});
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_NE(result.err.find("did not answer"), std::string::npos) << result.err;
 }
@@ -163,7 +180,9 @@ TEST(CliExitCodesTest, BadConfigIsTwoAndNamesTheField) {
 
 TEST(CliExitCodesTest, MissingJournalIsFourAndUnknownCommandIsTwo) {
   TempDir dir;
-  EXPECT_EQ(coexist(dir, {"journal", "verify", "--journal", (dir.path() / "none").string()}).exit_code, 4);
+  EXPECT_EQ(
+      coexist(dir, {"journal", "verify", "--journal", (dir.path() / "none").string()}).exit_code,
+      4);
   EXPECT_EQ(coexist(dir, {"journal", "frobnicate"}).exit_code, 2);
   EXPECT_EQ(coexist(dir, {"nonsense"}).exit_code, 2);
   EXPECT_EQ(coexist(dir, {"journal", "list", "--help"}).exit_code, 0);
@@ -193,7 +212,8 @@ TEST_F(CliE2eTest, ExportOutKeepsALinkItsTargetsPermissionsAndWritesDevicesInPla
   namespace fs = std::filesystem;
   auto target = dir_.path() / "private.jsonl";
   write_lines(dir_, "private.jsonl", {"old"});
-  fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  fs::permissions(target, fs::perms::owner_read | fs::perms::owner_write,
+                  fs::perm_options::replace);
   auto link = dir_.path() / "latest.jsonl";
   fs::create_symlink(target, link);
   ASSERT_EQ(journal({"export", "--out", link.string()}).exit_code, 0);

@@ -20,11 +20,22 @@ TEST(TimestampTest, ParsesDatesAndTimesRoundTrip) {
   EXPECT_EQ(parse_rfc3339_utc(format_rfc3339_utc(now)), now);
 }
 
-TEST(TimestampTest, RejectsAnythingButStrictUtc) {
-  for (const char* bad : {"", "2026-02-30", "2026-11-25T-1:00:00Z", "2026-11-25T24:00:00Z",
-                          "2026-11-25T10:00:00", "2026-11-25T10:00:00+01:00", "2026-11-25 10:00:00Z",
-                          "2026-11-25T10:00:00.Z", "2026-11-25T10:00:00.1234567Z", "2026-11-25T1:00:00Z",
-                          "2026-11-25T10:00:00Zjunk"}) {
+// `date -Iseconds` prints "2026-11-26T11:18:38+00:00": an offset names one instant.
+TEST(TimestampTest, NumericOffsetsAreConvertedToUtc) {
+  const std::int64_t utc = *parse_rfc3339_utc("2025-11-24T16:00:00Z");
+  EXPECT_EQ(parse_rfc3339_utc("2025-11-24T16:00:00+00:00"), utc);
+  EXPECT_EQ(parse_rfc3339_utc("2025-11-24T17:00:00+01:00"), utc);
+  EXPECT_EQ(parse_rfc3339_utc("2025-11-24T10:30:00-05:30"), utc);
+  EXPECT_EQ(parse_rfc3339_utc("2025-11-25T01:00:00.5+09:00"), utc + 500'000);
+}
+
+TEST(TimestampTest, RejectsAnythingButStrictRfc3339) {
+  for (const char* bad :
+       {"", "2026-02-30", "2026-11-25T-1:00:00Z", "2026-11-25T24:00:00Z", "2026-11-25T10:00:00",
+        "2026-11-25T10:00:00+1:00", "2026-11-25T10:00:00+01", "2026-11-25T10:00:00+0100",
+        "2026-11-25T10:00:00+24:00", "2026-11-25T10:00:00+01:60", "2026-11-25T10:00:00Z+01:00",
+        "2026-11-25T10:00:00+01:00junk", "2026-11-25 10:00:00Z", "2026-11-25T10:00:00.Z",
+        "2026-11-25T10:00:00.1234567Z", "2026-11-25T1:00:00Z", "2026-11-25T10:00:00Zjunk"}) {
     EXPECT_FALSE(parse_rfc3339_utc(bad).has_value()) << bad;
   }
 }

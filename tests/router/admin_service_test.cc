@@ -152,14 +152,21 @@ TEST_F(AdminServiceTest, MissingReasonIsReportedBeforeInvalidRules) {
   EXPECT_EQ(refuse(json::object(), "{")["error"]["code"], "bad_request");
 }
 
-TEST_F(AdminServiceTest, EffectiveAtThatIsNotRfc3339UtcIsABadRequest) {
-  for (const json& at : {json("tomorrow"), json("2026-11-25T10:00:00+01:00"),
+TEST_F(AdminServiceTest, EffectiveAtWithAnOffsetIsTheSameInstant) {
+  json request = kReason;
+  request["effective_at"] = "2026-12-01T01:00:00+01:00";
+  EXPECT_EQ(prepare(request).reply["effective_at"], "2026-12-01T00:00:00.000000Z");
+}
+
+TEST_F(AdminServiceTest, EffectiveAtThatIsNotRfc3339IsABadRequest) {
+  for (const json& at : {json("tomorrow"), json("2026-11-25T10:00:00"),
                          json("2026-02-30T00:00:00Z"), json(1795600800), json(nullptr)}) {
     json request = kReason;
     request["effective_at"] = at;
     json error = refuse(request);
     EXPECT_EQ(error["error"]["code"], "bad_request") << at.dump();
-    EXPECT_EQ(error["error"]["message"], R"("effective_at" must be an RFC 3339 UTC time)");
+    EXPECT_EQ(error["error"]["message"],
+              R"("effective_at" must be an RFC 3339 time with Z or an offset)");
   }
 }
 

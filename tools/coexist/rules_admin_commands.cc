@@ -40,7 +40,7 @@ std::optional<nlohmann::json> build_request(const Arguments& arguments, const po
   if (values.count("effective-at") != 0U) {
     std::string when = values["effective-at"].as<std::string>();
     if (!parse_rfc3339_utc(when)) {
-      print_error(arguments.command, "--effective-at must be an RFC 3339 UTC time, e.g. 2026-12-01T00:00:00Z");
+      print_error(arguments.command, "--effective-at must be an RFC 3339 time with Z or an offset, e.g. 2026-12-01T00:00:00Z");
       exit_code = kExitUsage;
       return std::nullopt;
     }
@@ -81,7 +81,7 @@ int run_rules_apply(const Arguments& arguments, bool rollback) {
   po::options_description options("options");
   add_admin_options(options);
   options.add_options()("reason", po::value<std::string>()->required(), "why (kept in the history)")(
-      "effective-at", po::value<std::string>(), "RFC 3339 UTC instant the version takes over")(
+      "effective-at", po::value<std::string>(), "RFC 3339 instant the version takes over (Z or +HH:MM)")(
       "by", po::value<std::string>(), "who applies it (default user@host)");
   po::positional_options_description positional;
   if (rollback) {

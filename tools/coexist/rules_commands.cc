@@ -178,7 +178,7 @@ int simulate(const Arguments& arguments) {
   if (values.count("since") != 0U) {
     since = parse_rfc3339_utc(values["since"].as<std::string>());
     if (!since) {
-      print_error(arguments.command, "--since must be a date (2026-11-25) or RFC 3339 UTC time");
+      print_error(arguments.command, "--since must be a date (2026-11-25) or RFC 3339 time with Z or an offset");
       return kExitUsage;
     }
   }
