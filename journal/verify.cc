@@ -122,7 +122,8 @@ Result<VerifyReport> verify(const Journal& journal, const std::optional<Head>& d
     fail(report, expected_seq, scan.message());
   }
   if (report.ok && digest && digest->seq > report.head.seq) {
-    fail(report, 0,
+    // The first seq the digest vouches for that is gone.
+    fail(report, report.head.seq + 1,
          "journal ends at seq " + std::to_string(report.head.seq) + " but the digest names seq " +
              std::to_string(digest->seq) + ": records were removed");
   }

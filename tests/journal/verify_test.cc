@@ -182,6 +182,7 @@ TEST(VerifyTest, TruncatedTailIsCaughtByTheDigest) {
   auto report = verify_at(path, digest);
   EXPECT_FALSE(report.ok);
   EXPECT_NE(report.problem.find("removed"), std::string::npos);
+  EXPECT_EQ(report.first_bad_seq, 4U) << "the first removed seq, not 0 (which no record has)";
 }
 
 TEST(VerifyTest, RecordFieldsThatDisagreeWithTheTransactionFail) {
