@@ -16,8 +16,8 @@
 //      not empty, length, control characters, format), currency (present, a string, in the
 //      table), then lines present;
 //   3. optional fields: document_date, reference, description, correlation_id, amends,
-//      traceparent, attributes (an object, count, then each entry in document order, then
-//      duplicate names);
+//      traceparent, then amends is not the transaction's own id, then attributes (an object, count,
+//      then each entry in document order, then duplicate names);
 //   4. lines (line_reader.cc): an array of 1..kLinesMax, then each line in order;
 //   5. totals: overflow of the debit or credit sum, then debits == credits.
 
@@ -197,6 +197,12 @@ bool read_optional(const Fields& fields, Transaction& transaction, Rejection& re
     if (fields.has(spec.field) && !read_text_field(fields, spec, transaction, rejection)) {
       return false;
     }
+  }
+  // `amends` names an *earlier* transaction of the same source: itself never is one, and a
+  // delivery waiting for itself to be delivered first would wait for ever.
+  if (!transaction.amends.empty() && transaction.amends == transaction.id) {
+    return reject(rejection, RejectionCode::schema, "amends",
+                  "a transaction cannot amend itself (amends equals id)");
   }
   return !fields.has(Field::attributes) ||
          read_attributes(fields[Field::attributes], transaction, rejection);

@@ -231,6 +231,16 @@ TEST_F(TransactionParserTest, ControlCharacterInIdentifierIsSchema) {
                           "must not contain control characters"));
 }
 
+// `amends` is an earlier transaction's id: a self-amend could never be delivered after its
+// predecessor, so it would wait for ever.
+TEST_F(TransactionParserTest, AmendingItselfIsSchemaAtAmends) {
+  const json id = test_data::minimal_transaction()["id"];
+  EXPECT_TRUE(is_rejected(parse_with("amends", id), RejectionCode::schema, "amends",
+                          "a transaction cannot amend itself (amends equals id)"));
+  const ParsedItem other = parse_with("amends", "INV-2026-000101");
+  EXPECT_TRUE(other.transaction.has_value()) << other.rejection.message;
+}
+
 TEST_F(TransactionParserTest, DescriptionMayContainControlCharacters) {
   const std::string description = std::string("line 1\nline 2\t") + '\0' + "\x7f";
   const ParsedItem item = parse_with("description", description);
