@@ -7,7 +7,9 @@ namespace coexist {
 namespace {
 
 // ISO 4217 List One as published 2024-06-25 (amendment 177: ZWG added, ZWL, SLL and HRK gone),
-// every code that has minor units. Left out on purpose: the precious metals (XAU, XAG, XPD,
+// plus XCG, the Caribbean guilder that replaced ANG in Curaçao and Sint Maarten on 2025-03-31:
+// every code that has minor units. ANG stays, since a migration still books documents dated
+// before the changeover in it. Left out on purpose: the precious metals (XAU, XAG, XPD,
 // XPT), the IMF SDR (XDR), the units of account (XSU, XUA, XBA..XBD) and the test and
 // "no currency" codes (XTS, XXX): their minor units are "N.A." and no ledger books them.
 // Fund codes with minor units (BOV, CHE, CHW, CLF, COU, MXV, USN, UYI, UYW) are real amounts and
@@ -33,7 +35,7 @@ constexpr std::array kCurrencies = std::to_array<Currency>({
     {"THB", 2}, {"TJS", 2}, {"TMT", 2}, {"TND", 3}, {"TOP", 2}, {"TRY", 2}, {"TTD", 2}, {"TWD", 2},
     {"TZS", 2}, {"UAH", 2}, {"UGX", 0}, {"USD", 2}, {"USN", 2}, {"UYI", 0}, {"UYU", 2}, {"UYW", 4},
     {"UZS", 2}, {"VED", 2}, {"VES", 2}, {"VND", 0}, {"VUV", 0}, {"WST", 2}, {"XAF", 0}, {"XCD", 2},
-    {"XOF", 0}, {"XPF", 0}, {"YER", 2}, {"ZAR", 2}, {"ZMW", 2}, {"ZWG", 2},
+    {"XCG", 2}, {"XOF", 0}, {"XPF", 0}, {"YER", 2}, {"ZAR", 2}, {"ZMW", 2}, {"ZWG", 2},
 });
 
 constexpr bool is_strictly_sorted() {

@@ -20,6 +20,12 @@ TEST(Currency, CommonCodesHaveTheirMinorUnits) {
   EXPECT_EQ(minor_units_of("CHF"), 2);
 }
 
+// XCG replaced ANG on 2025-03-31; documents from before it still come in ANG.
+TEST(Currency, CaribbeanGuilderAndItsPredecessor) {
+  EXPECT_EQ(minor_units_of("XCG"), 2);
+  EXPECT_EQ(minor_units_of("ANG"), 2);
+}
+
 TEST(Currency, ZeroDecimalCodes) {
   for (const char* code : {"JPY", "KRW", "CLP", "ISK", "VND", "XOF", "XAF", "XPF", "UGX", "BIF",
                            "DJF", "GNF", "KMF", "PYG", "RWF", "UYI", "VUV"}) {
@@ -71,7 +77,7 @@ TEST(Currency, WrongLengthIsNotACode) {
 
 TEST(Currency, TableIsSortedUniqueAndWellFormed) {
   const auto table = all_currencies();
-  EXPECT_EQ(table.size(), 166U);  // ISO 4217 list of 2024-06-25, codes with minor units
+  EXPECT_EQ(table.size(), 167U);  // ISO 4217 list of 2024-06-25 with minor units, and XCG
   EXPECT_TRUE(std::adjacent_find(table.begin(), table.end(), [](const auto& a, const auto& b) {
                 return a.code >= b.code;
               }) == table.end());
