@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -174,6 +175,50 @@ const std::map<std::string, AdapterShape>& adapter_shapes() {
   return kShapes;
 }
 
+// "tcp://host:port", "ipc://path": a transport, "://" and something after it.
+bool looks_like_endpoint(const std::string& text) {
+  const std::size_t separator = text.find("://");
+  return separator != std::string::npos && separator > 0 && separator + 3 < text.size();
+}
+
+// An SQL identifier, optionally schema-qualified: gl_interface, erp.GL_INTERFACE. Quoting is
+// not supported on purpose: the name goes into statements the adapter builds.
+bool is_table_name(const std::string& text) {
+  static const std::regex kTable(R"([A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?)");
+  return std::regex_match(text, kTable);
+}
+
+// The values the shapes above cannot judge: a bad one would only fail at the first delivery.
+void check_target_values(FieldReader& reader, const std::string& path, const TargetConfig& target) {
+  const json& settings = target.settings;
+  auto text = [&](const char* key) {
+    return settings.contains(key) ? settings.at(key).get<std::string>() : std::string();
+  };
+  if (target.adapter == "zmq" && !looks_like_endpoint(text("endpoint"))) {
+    return reader.fail(
+        path + ".endpoint",
+        "\"" + text("endpoint") + "\" is not a ZeroMQ endpoint such as tcp://host:port");
+  }
+  if (target.adapter == "http") {
+    if (text("profile") != "hledger") {
+      return reader.fail(path + ".profile",
+                         "\"" + text("profile") + "\" is not a built-in profile (hledger)");
+    }
+    const std::string url = text("url");
+    const bool http_url = (url.starts_with("http://") && url.size() > 7) ||
+                          (url.starts_with("https://") && url.size() > 8);
+    if (!http_url || url.find_first_of(" \t\r\n") != std::string::npos) {
+      return reader.fail(path + ".url", "\"" + url + "\" is not an http:// or https:// URL");
+    }
+  }
+  if (target.adapter == "pg_interface" && settings.contains("table") &&
+      !is_table_name(text("table"))) {
+    return reader.fail(path + ".table", "\"" + text("table") +
+                                            "\" is not a table name ([schema.]name of letters, "
+                                            "digits and _, at most 63 each)");
+  }
+}
+
 void read_target(FieldReader& reader, const std::string& name, const json& value,
                  const std::filesystem::path& base, TargetConfig& out) {
   std::string path = "targets." + name;
@@ -205,6 +250,7 @@ void read_target(FieldReader& reader, const std::string& name, const json& value
     std::string format;
     reader.choice_field(value, path, "format", {"jsonl", "csv", "hledger"}, format);
   }
+  if (!reader.failed()) check_target_values(reader, path, out);
 }
 
 void read_delivery(FieldReader& reader, const json& root, DeliveryConfig& out) {

@@ -296,6 +296,40 @@ TEST(ConfigTest, UnknownKeyInEveryAdapterIsNamed) {
             "targets.legacy.tabel: unknown key");
 }
 
+// Values a target could only fail on at its first delivery are refused at start, named.
+TEST(ConfigTest, TargetValuesThatCannotWorkAreRefused) {
+  EXPECT_EQ(error_of(R"({"targets":{"new":{"adapter":"http","profile":"sap","url":"http://h"}}})"),
+            "targets.new.profile: \"sap\" is not a built-in profile (hledger)");
+  for (const char* url : {"not a url", "ftp://h", "http://", "http://h /x", "127.0.0.1:5000"}) {
+    EXPECT_THAT(error_of(std::string(R"({"targets":{"new":{"adapter":"http","profile":"hledger",)"
+                                     R"("url":")") +
+                         url + R"("}}})"),
+                HasSubstr("targets.new.url: "))
+        << url;
+  }
+  for (const char* endpoint : {"garbage", "://h:1", "tcp://"}) {
+    EXPECT_THAT(error_of(std::string(R"({"targets":{"new":{"adapter":"zmq","endpoint":")") +
+                         endpoint + R"("}}})"),
+                HasSubstr("targets.new.endpoint: "))
+        << endpoint;
+  }
+  for (const char* table : {"x y; drop table z", "1gl", "gl-interface", "a.b.c", "\"GL\""}) {
+    EXPECT_THAT(error_of(std::string(R"({"targets":{"legacy":{"adapter":"pg_interface",)"
+                                     R"("conninfo":"dbname=erp","table":)") +
+                         nlohmann::json(table).dump() + "}}}"),
+                HasSubstr("targets.legacy.table: "))
+        << table;
+  }
+  Config config = accepted(R"({"targets":{
+      "legacy":{"adapter":"pg_interface","conninfo":"dbname=erp","table":"erp.GL_INTERFACE_2"},
+      "new":{"adapter":"http","profile":"hledger","url":"https://erp.example:8443/api"}}})");
+  EXPECT_EQ(config.targets.at("legacy").settings.at("table"), "erp.GL_INTERFACE_2");
+  EXPECT_EQ(accepted(R"({"targets":{"new":{"adapter":"zmq","endpoint":"ipc:///run/erp.sock"}}})")
+                .targets.at("new")
+                .settings.at("endpoint"),
+            "ipc:///run/erp.sock");
+}
+
 TEST(ConfigTest, RootThatIsNotAnObjectIsRefused) {
   EXPECT_EQ(error_of("[]"), "configuration: must be an object");
   EXPECT_EQ(error_of("\"journal\""), "configuration: must be an object");
