@@ -81,7 +81,7 @@ Result<VerifyReport> verify(const Journal& journal, const std::optional<Head>& d
     return history_problem->empty();
   };
   // Canonical JSON can be a little longer than the request it came from (limits.h).
-  TransactionParser parser(limits::kStoredTransactionBytesMax);
+  TransactionParser parser(limits::kStoredTransactionBytesMax, ParsePurpose::stored);
   Hash previous{};
   std::uint64_t expected_seq = 1;
   const auto check_record = [&](const RecordView& record) {

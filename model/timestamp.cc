@@ -23,6 +23,11 @@ std::string format_rfc3339_utc(std::int64_t unix_us) {
   return text;
 }
 
+// 1900-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: the years is_valid_date() takes, so that
+// every parsed instant is written back (format_rfc3339_utc) as text that parses again.
+constexpr std::int64_t kFirstInstantUs = -2'208'988'800'000'000;
+constexpr std::int64_t kLastInstantUs = 253'402'300'799'999'999;
+
 std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text) {
   if (text.size() < 10 || !is_valid_date(text.substr(0, 10))) return std::nullopt;
   std::tm parts{};
@@ -78,7 +83,11 @@ std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text) {
     parts.tm_min = minute;
     parts.tm_sec = second;
   }
-  return (static_cast<std::int64_t>(timegm(&parts)) - offset_s) * 1'000'000 + fraction_us;
+  const std::int64_t unix_us =
+      (static_cast<std::int64_t>(timegm(&parts)) - offset_s) * 1'000'000 + fraction_us;
+  // An offset may carry the instant out of those years ("9999-12-31T23:00:00-23:00" is in 10000).
+  if (unix_us < kFirstInstantUs || unix_us > kLastInstantUs) return std::nullopt;
+  return unix_us;
 }
 
 }  // namespace coexist

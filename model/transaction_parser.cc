@@ -112,9 +112,10 @@ Rejection parse_error_rejection(simdjson::error_code error, std::string_view fra
 }  // namespace
 
 struct TransactionParser::Impl {
-  explicit Impl(std::size_t max) : bytes_max(max), parser(max) {}
+  Impl(std::size_t max, ParsePurpose purpose_in) : bytes_max(max), purpose(purpose_in), parser(max) {}
 
   std::size_t bytes_max;
+  ParsePurpose purpose;
   simdjson::dom::parser parser;
   simdjson::dom::element root;
 
@@ -141,8 +142,8 @@ struct TransactionParser::Impl {
   }
 };
 
-TransactionParser::TransactionParser(std::size_t bytes_max)
-    : impl_(std::make_unique<Impl>(bytes_max)) {
+TransactionParser::TransactionParser(std::size_t bytes_max, ParsePurpose purpose)
+    : impl_(std::make_unique<Impl>(bytes_max, purpose)) {
   // max_depth is fixed here; simdjson keeps it when the buffers later grow. Failing is running
   // out of memory at startup, which no caller could handle better than by stopping.
   const simdjson::error_code error =
@@ -172,11 +173,11 @@ ParsedRequest TransactionParser::parse_request(std::string_view frame) {
     } else {
       request.items.reserve(count);
       for (const simdjson::dom::element element : array) {
-        detail::read_transaction(element, request.items.emplace_back());
+        detail::read_transaction(element, impl_->purpose, request.items.emplace_back());
       }
     }
   } else if (root.is_object()) {
-    detail::read_transaction(root, request.items.emplace_back());
+    detail::read_transaction(root, impl_->purpose, request.items.emplace_back());
   } else {
     request.request_rejection = frame_rejection(
         RejectionCode::malformed_json, "expected a transaction object or an array of them");
@@ -195,7 +196,7 @@ ParsedItem TransactionParser::parse_transaction(std::string_view json) {
     item.rejection =
         frame_rejection(RejectionCode::malformed_json, "expected a transaction object");
   } else {
-    detail::read_transaction(impl_->root, item);
+    detail::read_transaction(impl_->root, impl_->purpose, item);
   }
   return item;
 }

@@ -4,6 +4,7 @@
 // A frame holds one transaction object or a JSON array of them; each array element is judged
 // alone. Not thread-safe: one parser per thread (it reuses its buffers between frames).
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,11 +34,20 @@ struct ParsedRequest {
   std::vector<ParsedItem> items;
 };
 
+// What the parser is reading. A journaled transaction passed the checks of the day it was
+// submitted; a check added since (a transaction amending itself) must not make `journal verify`
+// call a sound record invalid, nor stop `rules simulate` on it. Such checks are for submissions.
+enum class ParsePurpose : std::uint8_t {
+  submission,  // an ingest request (or a file the CLI is about to send): every check
+  stored,      // a canonical transaction read back from the journal: the structural checks only
+};
+
 class TransactionParser {
  public:
   // `bytes_max`: the largest input accepted (a longer one is `too_large`); the request limit for
   // ingest, limits::kStoredTransactionBytesMax to re-read journaled canonical transactions.
-  explicit TransactionParser(std::size_t bytes_max = limits::kRequestBytesMax);
+  explicit TransactionParser(std::size_t bytes_max = limits::kRequestBytesMax,
+                             ParsePurpose purpose = ParsePurpose::submission);
   ~TransactionParser();
   TransactionParser(const TransactionParser&) = delete;
   TransactionParser& operator=(const TransactionParser&) = delete;

@@ -192,15 +192,18 @@ bool read_attributes(const element& value, Transaction& transaction, Rejection& 
   return true;
 }
 
-bool read_optional(const Fields& fields, Transaction& transaction, Rejection& rejection) {
+bool read_optional(const Fields& fields, ParsePurpose purpose, Transaction& transaction,
+                   Rejection& rejection) {
   for (const TextField& spec : kOptionalText) {
     if (fields.has(spec.field) && !read_text_field(fields, spec, transaction, rejection)) {
       return false;
     }
   }
   // `amends` names an *earlier* transaction of the same source: itself never is one, and a
-  // delivery waiting for itself to be delivered first would wait for ever.
-  if (!transaction.amends.empty() && transaction.amends == transaction.id) {
+  // delivery waiting for itself to be delivered first would wait for ever. Checked only on
+  // submission: journals written before the check may hold such a transaction.
+  if (purpose == ParsePurpose::submission && !transaction.amends.empty() &&
+      transaction.amends == transaction.id) {
     return reject(rejection, RejectionCode::schema, "amends",
                   "a transaction cannot amend itself (amends equals id)");
   }
@@ -242,7 +245,7 @@ void copy_identity(const Fields& fields, ParsedItem& item) {
 
 }  // namespace
 
-bool read_transaction(const element& element, ParsedItem& item) {
+bool read_transaction(const element& element, ParsePurpose purpose, ParsedItem& item) {
   simdjson::dom::object object;
   if (element.get_object().get(object) != SUCCESS) {
     return reject(item.rejection, RejectionCode::schema, "", "expected a transaction object");
@@ -256,7 +259,7 @@ bool read_transaction(const element& element, ParsedItem& item) {
   }
   Transaction& transaction = item.transaction.emplace();
   const bool valid = read_required(fields, transaction, item.rejection) &&
-                     read_optional(fields, transaction, item.rejection) &&
+                     read_optional(fields, purpose, transaction, item.rejection) &&
                      read_lines(fields[Field::lines], transaction, item.rejection) &&
                      check_totals(transaction, item.rejection);
   if (!valid) item.transaction.reset();

@@ -12,7 +12,8 @@ namespace coexist::detail {
 
 // Fills item.transaction when `element` is a valid transaction, else item.rejection; copies
 // `id` and `source` into the item whenever they are strings. Returns whether it was valid.
-bool read_transaction(const simdjson::dom::element& element, ParsedItem& item);
+bool read_transaction(const simdjson::dom::element& element, ParsePurpose purpose,
+                      ParsedItem& item);
 
 // Reads the `lines` value into transaction.lines (currency already known).
 bool read_lines(const simdjson::dom::element& value, Transaction& transaction,

@@ -1,11 +1,12 @@
 #include "router/config.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "rules/json_document.h"
 
@@ -181,11 +182,40 @@ bool looks_like_endpoint(const std::string& text) {
   return separator != std::string::npos && separator > 0 && separator + 3 < text.size();
 }
 
-// An SQL identifier, optionally schema-qualified: gl_interface, erp.GL_INTERFACE. Quoting is
-// not supported on purpose: the name goes into statements the adapter builds.
-bool is_table_name(const std::string& text) {
-  static const std::regex kTable(R"([A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?)");
-  return std::regex_match(text, kTable);
+// One part of a table name as PostgreSQL reads it unquoted: a letter (any non-ASCII byte counts,
+// as in PostgreSQL) or '_', then letters, digits, '_' or '$'; at most 63 bytes (NAMEDATALEN - 1).
+// Quoting is not supported on purpose: the name goes into statements the adapter builds.
+bool is_identifier(std::string_view text) {
+  auto letter = [](unsigned char c) { return std::isalpha(c) != 0 || c == '_' || c >= 0x80; };
+  if (text.empty() || text.size() > 63 || !letter(static_cast<unsigned char>(text[0])))
+    return false;
+  return std::all_of(text.begin() + 1, text.end(), [&](char c) {
+    auto byte = static_cast<unsigned char>(c);
+    return letter(byte) || std::isdigit(byte) != 0 || byte == '$';
+  });
+}
+
+// gl_interface or erp.gl_interface.
+bool is_table_name(std::string_view text) {
+  const std::size_t dot = text.find('.');
+  if (dot == std::string_view::npos) return is_identifier(text);
+  return is_identifier(text.substr(0, dot)) && is_identifier(text.substr(dot + 1));
+}
+
+// http:// or https:// (the scheme in any case, as RFC 3986 allows) and then a host; no
+// whitespace or control characters anywhere.
+bool is_http_url(std::string_view url) {
+  const std::size_t separator = url.find("://");
+  if (separator == std::string_view::npos) return false;
+  std::string scheme(url.substr(0, separator));
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string_view rest = url.substr(separator + 3);
+  const bool controls = std::any_of(url.begin(), url.end(), [](char c) {
+    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
+  });
+  return (scheme == "http" || scheme == "https") && !rest.empty() &&
+         rest.find_first_of("/?#") != 0 && !controls;
 }
 
 // The values the shapes above cannot judge: a bad one would only fail at the first delivery.
@@ -204,18 +234,16 @@ void check_target_values(FieldReader& reader, const std::string& path, const Tar
       return reader.fail(path + ".profile",
                          "\"" + text("profile") + "\" is not a built-in profile (hledger)");
     }
-    const std::string url = text("url");
-    const bool http_url = (url.starts_with("http://") && url.size() > 7) ||
-                          (url.starts_with("https://") && url.size() > 8);
-    if (!http_url || url.find_first_of(" \t\r\n") != std::string::npos) {
-      return reader.fail(path + ".url", "\"" + url + "\" is not an http:// or https:// URL");
+    // The URL is not echoed: it may carry a user and password.
+    if (!is_http_url(text("url"))) {
+      return reader.fail(path + ".url", "must be an http:// or https:// URL with a host");
     }
   }
   if (target.adapter == "pg_interface" && settings.contains("table") &&
       !is_table_name(text("table"))) {
     return reader.fail(path + ".table", "\"" + text("table") +
                                             "\" is not a table name ([schema.]name of letters, "
-                                            "digits and _, at most 63 each)");
+                                            "digits, _ and $, at most 63 bytes each)");
   }
 }
 

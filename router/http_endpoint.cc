@@ -9,16 +9,25 @@
 namespace coexist::router {
 
 namespace {
-constexpr int kListenStartMsMax = 5000;
+constexpr std::chrono::milliseconds kListenStartMax{5000};
 }  // namespace
 
 HttpEndpoint::HttpEndpoint(const Metrics& metrics, std::function<bool()> ready,
                            std::function<nlohmann::json()> status)
     : metrics_(metrics), ready_(std::move(ready)), status_(std::move(status)) {}
 
+// cpp-httplib's stop() does nothing until its listening loop runs: stopped earlier, the loop would
+// then run for ever and the join never return. So stop only once it runs (or has ended), and
+// stop once: a second stop() of a stopping server trips the library's assertion.
+bool HttpEndpoint::loop_started_or_ended() const {
+  return server_->is_running() || loop_returned_.load();
+}
+
 HttpEndpoint::~HttpEndpoint() {
-  if (server_) server_->stop();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  while (!loop_started_or_ended()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  server_->stop();
+  thread_.join();
 }
 
 Status HttpEndpoint::start(const std::string& host_port) {
@@ -59,12 +68,18 @@ Status HttpEndpoint::start(const std::string& host_port) {
     return Status::error(Status::Code::invalid_argument, "listen.http: cannot bind " + host_port);
   }
   address_ = host + ":" + std::to_string(bound_port);
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  // cpp-httplib's stop() does nothing until the listening loop has started: stopped earlier (a
-  // SIGTERM right after start-up), the loop would then run for ever and the join never return.
-  // So start() returns only once the loop runs (or has already ended on an error).
-  for (int waited_ms = 0; !server_->is_running() && waited_ms < kListenStartMsMax; ++waited_ms) {
+  thread_ = std::thread([this] {
+    server_->listen_after_bind();
+    loop_returned_.store(true);
+  });
+  // The ready file must not advertise an address nobody serves.
+  const auto deadline = std::chrono::steady_clock::now() + kListenStartMax;
+  while (!loop_started_or_ended() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (!server_->is_running()) {
+    return Status::error(Status::Code::invalid_argument,
+                         "listen.http: the HTTP server on " + address_ + " did not start");
   }
   return Status::ok();
 }

@@ -3,12 +3,12 @@
 // The HTTP side of the router (listen.http): /metrics (Prometheus text), /livez, /readyz and
 // /api/status (JSON). Served by cpp-httplib on its own threads; it only reads shared state.
 
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "model/status.h"
 #include "router/metrics.h"
@@ -32,11 +32,14 @@ class HttpEndpoint {
   [[nodiscard]] const std::string& address() const { return address_; }
 
  private:
+  [[nodiscard]] bool loop_started_or_ended() const;
+
   const Metrics& metrics_;
   std::function<bool()> ready_;
   std::function<nlohmann::json()> status_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  std::atomic<bool> loop_returned_{false};  // the listening loop has ended (stopped or failed)
   std::string address_;
 };
 

@@ -25,6 +25,10 @@ inline std::string transaction_json(const std::string& id, const std::string& am
 // Owns the transactions and canonical strings the requests' views point into.
 class RequestBuilder {
  public:
+  // ParsePurpose::stored builds records an older router accepted before a check was added.
+  explicit RequestBuilder(ParsePurpose purpose = ParsePurpose::submission)
+      : parser_(limits::kRequestBytesMax, purpose) {}
+
   journal::AppendRequest make(const std::string& json, std::string route = "legacy",
                               std::uint32_t rules_version = 0) {
     ParsedItem item = parser_.parse_transaction(json);

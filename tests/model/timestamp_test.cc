@@ -29,6 +29,19 @@ TEST(TimestampTest, NumericOffsetsAreConvertedToUtc) {
   EXPECT_EQ(parse_rfc3339_utc("2025-11-25T01:00:00.5+09:00"), utc + 500'000);
 }
 
+// An offset must not carry the instant out of the years a date may have (1900..9999): what is
+// parsed must be written back as text that parses again.
+TEST(TimestampTest, OffsetsStayWithinTheYearsRfc3339CanWrite) {
+  EXPECT_FALSE(parse_rfc3339_utc("9999-12-31T23:00:00-23:00").has_value());
+  EXPECT_FALSE(parse_rfc3339_utc("1900-01-01T00:30:00+01:00").has_value());
+  const auto last = parse_rfc3339_utc("9999-12-31T23:59:59.999999Z");
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(format_rfc3339_utc(*last), "9999-12-31T23:59:59.999999Z");
+  const auto first = parse_rfc3339_utc("1900-01-01T01:00:00+01:00");
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(format_rfc3339_utc(*first), "1900-01-01T00:00:00.000000Z");
+}
+
 TEST(TimestampTest, RejectsAnythingButStrictRfc3339) {
   for (const char* bad :
        {"", "2026-02-30", "2026-11-25T-1:00:00Z", "2026-11-25T24:00:00Z", "2026-11-25T10:00:00",

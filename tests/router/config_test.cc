@@ -300,7 +300,8 @@ TEST(ConfigTest, UnknownKeyInEveryAdapterIsNamed) {
 TEST(ConfigTest, TargetValuesThatCannotWorkAreRefused) {
   EXPECT_EQ(error_of(R"({"targets":{"new":{"adapter":"http","profile":"sap","url":"http://h"}}})"),
             "targets.new.profile: \"sap\" is not a built-in profile (hledger)");
-  for (const char* url : {"not a url", "ftp://h", "http://", "http://h /x", "127.0.0.1:5000"}) {
+  for (const char* url : {"not a url", "ftp://h", "http://", "http:///x", "http://h /x",
+                          "http://h\\u001b[0m", "127.0.0.1:5000"}) {
     EXPECT_THAT(error_of(std::string(R"({"targets":{"new":{"adapter":"http","profile":"hledger",)"
                                      R"("url":")") +
                          url + R"("}}})"),
@@ -313,7 +314,8 @@ TEST(ConfigTest, TargetValuesThatCannotWorkAreRefused) {
                 HasSubstr("targets.new.endpoint: "))
         << endpoint;
   }
-  for (const char* table : {"x y; drop table z", "1gl", "gl-interface", "a.b.c", "\"GL\""}) {
+  for (const char* table :
+       {"x y; drop table z", "1gl", "gl-interface", "a.b.c", "\"GL\"", "$gl", "a.", ".a"}) {
     EXPECT_THAT(error_of(std::string(R"({"targets":{"legacy":{"adapter":"pg_interface",)"
                                      R"("conninfo":"dbname=erp","table":)") +
                          nlohmann::json(table).dump() + "}}}"),
@@ -324,6 +326,21 @@ TEST(ConfigTest, TargetValuesThatCannotWorkAreRefused) {
       "legacy":{"adapter":"pg_interface","conninfo":"dbname=erp","table":"erp.GL_INTERFACE_2"},
       "new":{"adapter":"http","profile":"hledger","url":"https://erp.example:8443/api"}}})");
   EXPECT_EQ(config.targets.at("legacy").settings.at("table"), "erp.GL_INTERFACE_2");
+  // PostgreSQL's unquoted identifiers also take '$' and non-ASCII letters; schemes any case.
+  for (const char* table : {"gl$interface", "gl_interfacé", "_x"}) {
+    (void)accepted(std::string(R"({"targets":{"legacy":{"adapter":"pg_interface",)"
+                               R"("conninfo":"dbname=erp","table":)") +
+                   nlohmann::json(table).dump() + "}}}");  // accepted() fails the test itself
+  }
+  for (const char* url : {"HTTP://h:5000", "Https://user:secret@h/api?x=1", "http://[::1]:5000"}) {
+    (void)accepted(std::string(R"({"targets":{"new":{"adapter":"http","profile":"hledger",)"
+                               R"("url":)") +
+                   nlohmann::json(url).dump() + "}}}");
+  }
+  // The URL may hold a password: a refusal does not repeat it.
+  EXPECT_EQ(error_of(R"({"targets":{"new":{"adapter":"http","profile":"hledger",)"
+                     R"("url":"ftp://user:secret@h"}}})"),
+            "targets.new.url: must be an http:// or https:// URL with a host");
   EXPECT_EQ(accepted(R"({"targets":{"new":{"adapter":"zmq","endpoint":"ipc:///run/erp.sock"}}})")
                 .targets.at("new")
                 .settings.at("endpoint"),

@@ -41,7 +41,7 @@ Status evaluate_range(const journal::Journal& journal, const rules::RuleSet& dra
                       const SimulationFilter& filter, journal::SeqRange range,
                       std::vector<std::uint8_t>& new_routes) {
   // Canonical JSON can be a little longer than the request it came from (limits.h).
-  TransactionParser parser(limits::kStoredTransactionBytesMax);
+  TransactionParser parser(limits::kStoredTransactionBytesMax, ParsePurpose::stored);
   Transaction from_record;
   bool parse_body = needs_transaction_body(draft);
   std::uint64_t unreadable = 0;
