@@ -166,7 +166,8 @@ std::optional<RulesChange> AdminService::prepare_rules_change(
                       ? parse_rfc3339_utc(request["effective_at"].get<std::string>())
                       : std::nullopt;
     if (!parsed) {
-      error = error_reply("bad_request", "\"effective_at\" must be an RFC 3339 time with Z or an offset");
+      error = error_reply("bad_request",
+                          "\"effective_at\" must be an RFC 3339 time with Z or an offset");
       return std::nullopt;
     }
     effective_at_us = std::max(*parsed, now_us);  // a past instant means now
