@@ -1,5 +1,6 @@
 #include "router/commit_worker.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 namespace coexist::router {
@@ -33,6 +34,7 @@ void CommitWorker::submit(Batch* batch) {
 }
 
 void CommitWorker::loop() {
+  pthread_setname_np(pthread_self(), "coexist-commit");  // for top -H, perf and /proc
   zmq::socket_t done(context_, zmq::socket_type::pair);
   done.set(zmq::sockopt::linger, 0);
   done.connect(done_endpoint_);

@@ -321,9 +321,11 @@ void read_sections(FieldReader& reader, const json& root, const std::filesystem:
   }
   read_delivery(reader, root, config.delivery);
   if (root.contains("ingest") &&
-      reader.object(root.at("ingest"), "ingest", {"batch_transactions_max"})) {
+      reader.object(root.at("ingest"), "ingest", {"batch_transactions_max", "scheduling"})) {
     reader.narrow_field(root.at("ingest"), "ingest", "batch_transactions_max", 1, 1000000,
                         config.ingest.batch_transactions_max);
+    reader.choice_field(root.at("ingest"), "ingest", "scheduling", {"batch", "normal"},
+                        config.ingest.scheduling);
   }
   if (root.contains("log") && reader.object(root.at("log"), "log", {"level"})) {
     reader.choice_field(root.at("log"), "log", "level", {"trace", "debug", "info", "warn", "error"},

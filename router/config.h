@@ -45,6 +45,7 @@ struct DeliveryConfig {
 
 struct IngestConfig {
   std::uint32_t batch_transactions_max = 16384;  // per group commit
+  std::string scheduling = "batch";              // batch | normal (router/cpu_scheduling.h)
 };
 
 struct LogConfig {

@@ -1,5 +1,6 @@
 #include "router/stop_signals.h"
 
+#include <pthread.h>
 #include <signal.h>
 
 #include <ctime>
@@ -23,6 +24,7 @@ StopSignals::StopSignals(std::atomic<bool>& stop) : stop_(stop) {
   sigset_t set = stop_signal_set();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "coexist-signals");  // for top -H, perf and /proc
     sigset_t wanted = stop_signal_set();
     timespec interval{0, 100'000'000};
     while (!finished_.load()) {

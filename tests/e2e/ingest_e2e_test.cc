@@ -1,6 +1,10 @@
 // End-to-end: the real `coexist serve`, talked to over ZeroMQ.
 
 #include <gtest/gtest.h>
+#include <sched.h>
+
+#include <map>
+#include <sstream>
 
 #include "tests/e2e/router_process.h"
 #include "tests/support/sample_transactions.h"
@@ -18,6 +22,24 @@ CommandResult journal_command(const RouterProcess& router, const TempDir& dir,
   arguments.push_back("--journal");
   arguments.push_back(router.journal_dir().string());
   return run_command(binary("coexist"), arguments, dir.path());
+}
+
+// Thread name → scheduling policy (SCHED_OTHER 0, SCHED_BATCH 3) of every thread of `pid`, from
+// /proc/PID/task/TID: `comm`, and field 41 of `stat` (counted after the name's closing paren,
+// since a name may hold spaces).
+std::multimap<std::string, int> thread_policies(pid_t pid) {
+  std::multimap<std::string, int> policies;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::string name = read_file(task.path() / "comm");
+    if (!name.empty() && name.back() == '\n') name.pop_back();
+    std::string stat = read_file(task.path() / "stat");
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    for (int number = 3; number <= 41 && fields >> field; ++number) {
+    }
+    policies.emplace(name, std::stoi(field));
+  }
+  return policies;
 }
 
 TEST(IngestE2eTest, AcceptsThenAnswersDuplicateAndConflict) {
@@ -141,6 +163,32 @@ TEST(IngestE2eTest, SigtermAcknowledgesEverythingItJournaledAndExitsZero) {
   // Every ack is journaled; an unanswered request may or may not be (it was never promised).
   EXPECT_GE(nlohmann::json::parse(verify.out)["records"].get<std::size_t>(), acked);
   EXPECT_GT(acked, 0U);
+}
+
+TEST(IngestE2eTest, EveryRouterThreadRunsBatchScheduledUnlessConfiguredNormal) {
+  for (const auto& [setting, expected] : {std::pair{"", SCHED_BATCH}, {"batch", SCHED_BATCH},
+                                         {"normal", SCHED_OTHER}}) {
+    SCOPED_TRACE(std::string("ingest.scheduling: ") + (*setting ? setting : "(default)"));
+    TempDir dir;
+    nlohmann::json patch = nlohmann::json::object();
+    if (*setting) patch["ingest"] = {{"scheduling", setting}};
+    RouterProcess router(dir.path(), patch);
+    ASSERT_TRUE(router.start());
+    // It serves as it did: a transaction in, its ack out.
+    IngestClient client(router.ingest());
+    EXPECT_EQ(client.request(sample_transaction(1))["status"], "accepted");
+    auto policies = thread_policies(router.process().pid());
+    // The threads that carry a transaction: network (the main thread), ZeroMQ I/O, commit.
+    for (const char* name : {"coexist", "ZMQbg/IO/0", "coexist-commit"}) {
+      EXPECT_TRUE(policies.contains(name)) << name;
+    }
+    for (const auto& [name, policy] : policies) {
+      // The signal thread starts before the configuration is read; it only waits for SIGTERM.
+      if (name == "coexist-signals") continue;
+      EXPECT_EQ(policy, expected) << name;
+    }
+    EXPECT_EQ(router.stop(), 0);
+  }
 }
 
 TEST(IngestE2eTest, FullJournalAnswersRetryableJournalFullAndLosesNothing) {

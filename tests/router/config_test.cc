@@ -259,6 +259,19 @@ TEST(ConfigTest, EveryLogLevelIsAccepted) {
   }
 }
 
+TEST(ConfigTest, SchedulingIsBatchUnlessSetToNormal) {
+  EXPECT_EQ(accepted("{}").ingest.scheduling, "batch");
+  EXPECT_EQ(accepted(R"({"ingest":{}})").ingest.scheduling, "batch");
+  EXPECT_EQ(accepted(R"({"ingest":{"scheduling":"normal"}})").ingest.scheduling, "normal");
+  EXPECT_EQ(accepted(R"({"ingest":{"scheduling":"batch"}})").ingest.scheduling, "batch");
+}
+
+TEST(ConfigTest, UnknownSchedulingListsTheChoices) {
+  EXPECT_EQ(error_of(R"({"ingest":{"scheduling":"fifo"}})"),
+            R"(ingest.scheduling: "fifo" is not one of batch, normal)");
+  EXPECT_EQ(error_of(R"({"ingest":{"scheduling":1}})"), "ingest.scheduling: must be a string");
+}
+
 TEST(ConfigTest, UnknownLogLevelListsTheChoices) {
   EXPECT_EQ(error_of(R"({"log":{"level":"verbose"}})"),
             R"(log.level: "verbose" is not one of debug, error, info, trace, warn)");
