@@ -5,7 +5,10 @@
 #   (b) for each scenario (clients × requests in flight: 1×1, 32×1, 8×32, 32×32) a fresh
 #       `coexist serve` on free ports and a fresh journal, driven by coexist-loadgen; plus 1×256,
 #       which has no goal: 8×32's load on one connection, showing what the fan-out costs;
-# each preceded by a probe of one durable commit's latency (the disk's state at that moment).
+# each preceded by a probe of one durable commit's latency (the disk's state at that moment);
+#   (c) the messaging ceiling: coexist-loadgen at 8×32 against coexist-zmq-echo-ceiling, a ROUTER
+#       that answers every request at once with nothing behind it: what ZeroMQ over loopback and
+#       the load generator alone cost on these cores, the part of each scenario no router avoids.
 # Then prints a table and a JSON summary: accepted/s, p50/p99 ack latency, ratio to (a), the CPU
 # time per transaction of the router and of the load generator (they share the machine's cores,
 # so together they bound the rate), the bytes the router wrote per transaction, and the issue's
@@ -32,7 +35,8 @@ usage: tools/bench/ingest.sh [--transactions N] [--ceiling-records N] [--repeat 
                     counts would make them dominate the run time)
   --ceiling-records N  records for the raw LMDB ceiling (default 200,000)
   --repeat R        run everything R times and report the median of each figure (default 1)
-  --scenario NAME   run only this scenario (1x1, 32x1, 8x32, 32x32, 1x256); repeatable
+  --scenario NAME   run only this scenario (1x1, 32x1, 8x32, 32x32, 1x256, or echo: the
+                    messaging ceiling); repeatable
   --long            also run 1,000,000 transactions (8×32) watching the router's memory
   --long-transactions N  the long run's size instead of 1,000,000 (a multiple of 10)
   --keep            keep the scratch directory (journals, logs, raw JSON)
@@ -55,7 +59,7 @@ while (($# > 0)); do
     --ceiling-records) ceiling_records=${2:?}; shift 2 ;;
     --repeat) repeat=${2:?}; shift 2 ;;
     --scenario)
-      [[ ${2:-} =~ ^(1x1|32x1|8x32|32x32|1x256)$ ]] || { echo "ingest.sh: unknown scenario ${2:-}" >&2; exit 2; }
+      [[ ${2:-} =~ ^(1x1|32x1|8x32|32x32|1x256|echo)$ ]] || { echo "ingest.sh: unknown scenario ${2:-}" >&2; exit 2; }
       only+=("$2"); shift 2 ;;
     --long) long=1; shift ;;
     --long-transactions) long=1; long_transactions=${2:?}; shift 2 ;;
@@ -68,10 +72,15 @@ done
 for number in "$repeat" "$ceiling_records" "$long_transactions" ${transactions:+"$transactions"}; do
   [[ $number =~ ^[1-9][0-9]*$ ]] || { echo "ingest.sh: not a positive count: $number" >&2; exit 2; }
 done
-for tool in coexist coexist-loadgen coexist-lmdb-ceiling; do
+# The messaging ceiling runs in a full run, or when named (compare.sh's older builds lack it).
+run_echo_row=0
+if ((${#only[@]} == 0)) || [[ " ${only[*]} " == *" echo "* ]]; then run_echo_row=1; fi
+tools=(coexist coexist-loadgen coexist-lmdb-ceiling)
+((run_echo_row)) && tools+=(coexist-zmq-echo-ceiling)
+for tool in "${tools[@]}"; do
   [[ -x $bin/$tool ]] || {
     echo "ingest.sh: $bin/$tool is missing; build it with" >&2
-    echo "  cmake --build $build_dir --target coexist coexist-loadgen coexist-lmdb-ceiling" >&2
+    echo "  cmake --build $build_dir --target coexist coexist-loadgen coexist-lmdb-ceiling coexist-zmq-echo-ceiling" >&2
     exit 2
   }
 done
@@ -196,6 +205,31 @@ run_ceiling() {
   "$bin/coexist-lmdb-ceiling" --dir "$out" --records "$ceiling_records" --batch 1000 >"$out.json"
   rm -rf "$out"
   record ceiling batched "$r" "$out.json" "{\"durable_commit_ms\": $probe}"
+}
+
+# run_echo REPEAT: coexist-loadgen at 8×32 against the echo ROUTER (c), its CPU like a router's.
+run_echo() {
+  local r=$1 dir=$work/echo-$r status=0
+  echo "ingest.sh: [run $r] messaging ceiling: 8 clients × 32 in flight against an echo ROUTER" >&2
+  mkdir -p "$dir"
+  "$bin/coexist-zmq-echo-ceiling" >"$dir/echo.out" 2>&1 &
+  router_pid=$!  # stopped like a router: SIGTERM, by PID
+  for _ in $(seq 100); do
+    [[ -s $dir/echo.out ]] && break
+    sleep 0.05
+  done
+  ingest_endpoint=$(python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["endpoint"])' \
+    "$dir/echo.out") || { stop_router; return 1; }
+  local ticks_before ticks_after
+  ticks_before=$(cpu_ticks "$router_pid")
+  loadgen "$dir/loadgen.json" --clients 8 --window 32 --transactions 300000 --seed "$r" || status=$?
+  ticks_after=$(cpu_ticks "$router_pid")
+  stop_router
+  ((status == 0)) || { echo "ingest.sh: echo: coexist-loadgen exited $status" >&2; return 1; }
+  local cpu_s
+  cpu_s=$(python3 -c 'import os, sys; print((int(sys.argv[2]) - int(sys.argv[1])) / os.sysconf("SC_CLK_TCK"))' \
+    "$ticks_before" "$ticks_after")
+  record echo 8x32 "$r" "$dir/loadgen.json" "{\"router_cpu_s\": $cpu_s}"
 }
 
 # run_scenario NAME CLIENTS WINDOW COUNT REPEAT
@@ -348,6 +382,16 @@ for name in ["1x1", "32x1", "8x32", "32x32", "1x256"]:
     text, check = GOALS[name]
     s["goal"], s["goal_met"] = text, (bool(check(s)) if check else None)
     summary["scenarios"][name] = s
+echoes = results("echo", "8x32")
+if echoes:
+    summary["messaging_ceiling"] = {
+        "clients": 8, "window": 32,
+        "accepted_per_s": median([r["accepted_per_s"] for r in echoes]),
+        "latency_ms": {q: median([r["latency_ms"][q] for r in echoes]) for q in ("p50", "p99")},
+        "server_cpu_us_per_tx": median([1e6 * r["router_cpu_s"] / r["transactions"] for r in echoes]),
+        "loadgen_cpu_us_per_tx": median([1e6 * r["loadgen_cpu_s"] / r["transactions"]
+                                         for r in echoes]),
+    }
 longs = results("long", "long")
 if longs:
     summary["long"] = longs[0]
@@ -359,6 +403,12 @@ if ceiling["records_per_s"]:
     print(row.format("ceiling", "1000/tx", f"{ceiling['records_per_s']:,.0f}", "", "", "1.000",
                      f"{ceiling['durable_commit_ms']:.2f}", "", "",
                      f"(records of {ceiling['mean_record_bytes']:.0f} B)"))
+if echoes:
+    e = summary["messaging_ceiling"]
+    print(row.format("echo", "8x32", f"{e['accepted_per_s']:,.0f}", f"{e['latency_ms']['p50']:.3f}",
+                     f"{e['latency_ms']['p99']:.3f}", "", "",
+                     f"{e['server_cpu_us_per_tx']:.1f}+{e['loadgen_cpu_us_per_tx']:.1f}", "",
+                     "(ZeroMQ + loadgen alone: an echo ROUTER)"))
 for name, s in summary["scenarios"].items():
     ratio = s["ratio_to_ceiling"]
     print(row.format(name, f"{s['clients']}x{s['window']}", f"{s['accepted_per_s']:,.0f}",
@@ -395,6 +445,7 @@ scenarios=(
 failed=0
 for r in $(seq "$repeat"); do
   run_ceiling "$r"
+  if ((run_echo_row)); then run_echo "$r" || failed=1; fi
   for scenario in "${scenarios[@]}"; do
     read -r name clients window count <<<"$scenario"
     if ((${#only[@]} > 0)) && [[ " ${only[*]} " != *" $name "* ]]; then continue; fi
