@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "tests/e2e/router_process.h"
+#include "tests/journal/journal_fixture.h"
 #include "tests/support/sample_transactions.h"
 #include "tests/support/temp_dir.h"
 
@@ -223,6 +224,42 @@ TEST_F(CliE2eTest, ExportOutKeepsALinkItsTargetsPermissionsAndWritesDevicesInPla
   auto to_stdout = journal({"export", "--out", "/dev/stdout"});
   EXPECT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
   EXPECT_EQ(json_lines(to_stdout.out).size(), 1U);
+}
+
+// A journal written before ingest refused self-amends may hold one. The commands that re-read
+// stored transactions take them with the structural checks only: such a record must neither make
+// `journal verify` fail a sound journal nor stop `rules simulate` (which parses every record).
+TEST(CliStoredRecordsTest, ARecordAnOlderRouterAcceptedIsReadByVerifyAndSimulate) {
+  TempDir dir;
+  const std::filesystem::path journal_dir = dir.path() / "journal";
+  {
+    std::filesystem::create_directories(journal_dir);
+    auto journal = open_journal(journal_dir);
+    ASSERT_NE(journal, nullptr);
+    RequestBuilder older_router(ParsePurpose::stored);
+    std::string self_amending = transaction_json("T1", "10.00", "DE01");
+    self_amending.insert(self_amending.size() - 1, R"(,"amends":"T1")");
+    std::vector<journal::AppendRequest> batch{older_router.make(self_amending),
+                                              older_router.make(transaction_json("T2", "5.00", "US01"))};
+    std::vector<journal::AppendResult> results;
+    ASSERT_TRUE(journal->append_batch(batch, results).is_ok());
+    ASSERT_EQ(results.at(0).status, journal::AppendStatus::accepted);
+  }
+  const std::string journal_arg = journal_dir.string();
+  auto verify = coexist(dir, {"journal", "verify", "--journal", journal_arg, "--output", "json"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+
+  // A draft that reads the lines, so simulate has to parse each stored transaction.
+  auto draft = dir.path() / "draft.json";
+  std::ofstream(draft)
+      << R"({"default": "legacy", "rules": [{"name": "DE receivables", "when": {"entity": "DE01", "account": "12"}, "route": "new"}]})";
+  auto simulated = coexist(dir, {"rules", "simulate", draft.string(), "--journal", journal_arg,
+                                 "--output", "json"});
+  ASSERT_EQ(simulated.exit_code, 0) << simulated.out << simulated.err;
+  auto report = nlohmann::json::parse(simulated.out);
+  EXPECT_EQ(report["examined"], 2);
+  EXPECT_EQ(report["changed"], 1) << "T1 (DE01, account 1200) moves from legacy to new";
+  EXPECT_EQ(report["entities"]["DE01"]["changes"][0]["ids"][0]["id"], "T1");
 }
 
 TEST(CliExitCodesTest, BadArgumentsAreTwoNotACrash) {
