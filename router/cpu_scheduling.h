@@ -9,9 +9,9 @@
 // that buy nothing: the preempted thread was doing the router's work too. `batch`
 // (SCHED_BATCH) tells the scheduler these threads are throughput work: a woken one waits for the
 // running one's slice, or takes an idle core at once. It needs no privilege and only ever makes
-// the router yield more readily to other processes. Measured with tools/bench/compare.sh (README,
-// "Performance"): more transactions per second and less CPU per transaction at 8 × 32, 32 × 1
-// and 32 × 32, unchanged 1 × 1 latency. `normal` keeps the default policy (SCHED_OTHER).
+// the router yield more readily to other processes. Measured with tools/bench/compare.sh against
+// the default policy (figures in README, `ingest.scheduling`): more transactions per second for
+// less CPU at 8 × 32. `normal` keeps the default policy (SCHED_OTHER).
 
 #include <string_view>
 

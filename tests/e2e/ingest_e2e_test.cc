@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <sched.h>
 
+#include <iterator>
 #include <map>
 #include <sstream>
+#include <vector>
 
 #include "tests/e2e/router_process.h"
 #include "tests/support/sample_transactions.h"
@@ -33,11 +35,13 @@ std::multimap<std::string, int> thread_policies(pid_t pid) {
     std::string name = read_file(task.path() / "comm");
     if (!name.empty() && name.back() == '\n') name.pop_back();
     std::string stat = read_file(task.path() / "stat");
-    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
-    std::string field;
-    for (int number = 3; number <= 41 && fields >> field; ++number) {
-    }
-    policies.emplace(name, std::stoi(field));
+    const std::size_t name_end = stat.rfind(')');
+    if (name_end == std::string::npos || name_end + 2 > stat.size()) continue;  // it just ended
+    std::istringstream rest(stat.substr(name_end + 2));  // from field 3, the state, on
+    const std::vector<std::string> fields{std::istream_iterator<std::string>(rest), {}};
+    constexpr std::size_t kPolicy = 41 - 3;
+    if (fields.size() <= kPolicy) continue;
+    policies.emplace(name, std::stoi(fields[kPolicy]));
   }
   return policies;
 }
