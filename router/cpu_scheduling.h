@@ -11,7 +11,8 @@
 // running one's slice, or takes an idle core at once. It needs no privilege and only ever makes
 // the router yield more readily to other processes. Measured with tools/bench/compare.sh against
 // the default policy (figures in README, `ingest.scheduling`): more transactions per second for
-// less CPU at 8 × 32. `normal` keeps the default policy (SCHED_OTHER).
+// less CPU at 8 × 32. `normal` sets the default policy, SCHED_OTHER (also over one inherited
+// from `chrt` or a service manager).
 
 #include <string_view>
 
@@ -20,7 +21,8 @@
 namespace coexist::router {
 
 // Applies `policy` ("batch" or "normal") to the calling thread. Threads it starts afterwards
-// inherit it, so the router calls this before starting any of its own (ZeroMQ's included).
+// inherit it, so `coexist serve` calls this before starting any thread (the signal thread,
+// ZeroMQ's, the commit and HTTP threads). On failure the thread keeps the policy it had.
 Status apply_cpu_scheduling(std::string_view policy);
 
 }  // namespace coexist::router

@@ -9,7 +9,6 @@
 
 #include "journal/journal.h"
 #include "router/clock.h"
-#include "router/cpu_scheduling.h"
 #include "router/admin_service.h"
 #include "router/rules_state.h"
 #include "router/startup_rules.h"
@@ -74,10 +73,6 @@ int serve(const Config& config, const ServeOptions& options, std::atomic<bool>& 
   if (Status seeded = seed_rules(config, journal, *rules_state.value(), clock); !seeded.is_ok()) {
     spdlog::error("{}", seeded.message());
     return seeded.code() == Status::Code::invalid_argument ? kExitConfig : kExitJournal;
-  }
-  // Before any thread of the router starts, so that all of them inherit it.
-  if (Status scheduled = apply_cpu_scheduling(config.ingest.scheduling); !scheduled.is_ok()) {
-    spdlog::warn("{}; serving with the default policy", scheduled.message());
   }
   zmq::context_t context(1);
   AdminService admin(context, journal, *rules_state.value(), clock, config.listen.admin);

@@ -1,6 +1,7 @@
 // coexist-zmq-echo-ceiling: the messaging ceiling the router's ingest throughput is compared with.
 //
-// A ROUTER socket with the ingest server's options that answers every request at once with a
+// A ROUTER socket with the ingest server's queue options (ROUTER_MANDATORY and the same high-water
+// marks; no linger, no message size cap) that answers every request at once with a
 // fixed, ack-shaped reply ({"status":"accepted",…}, about the size of a real ack). Nothing is
 // parsed, validated, hashed or journaled: what coexist-loadgen measures against it is what
 // ZeroMQ over loopback TCP and the load generator cost on this machine, for the same clients ×
@@ -45,24 +46,33 @@ struct Request {
   std::vector<zmq::message_t> envelope;  // routing id (+ empty delimiter from REQ peers)
 };
 
-// Receives one whole request; false when none is waiting.
+// Receives one whole request; false when none is waiting (or a signal interrupted the wait).
 bool receive(zmq::socket_t& socket, Request& request) {
   request.envelope.clear();
-  zmq::message_t frame;
-  if (!socket.recv(frame, zmq::recv_flags::dontwait)) return false;
-  while (frame.more()) {
-    request.envelope.push_back(std::move(frame));
-    frame = zmq::message_t();
-    (void)socket.recv(frame, zmq::recv_flags::none);  // the rest of a multipart is already here
+  try {
+    zmq::message_t frame;
+    if (!socket.recv(frame, zmq::recv_flags::dontwait)) return false;
+    while (frame.more()) {
+      request.envelope.push_back(std::move(frame));
+      frame = zmq::message_t();
+      (void)socket.recv(frame, zmq::recv_flags::none);  // the rest of a multipart is here
+    }
+  } catch (const zmq::error_t&) {
+    return false;  // EINTR: the stop flag is looked at next
   }
   return true;  // the last frame is the payload, dropped unread
 }
 
+// Answers `request`; a client that has gone (EHOSTUNREACH under ROUTER_MANDATORY) or is not
+// reading is skipped, as the router drops such replies.
 void reply(zmq::socket_t& socket, Request& request) {
-  for (zmq::message_t& frame : request.envelope) {
-    if (!socket.send(frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return;
+  try {
+    for (zmq::message_t& frame : request.envelope) {
+      if (!socket.send(frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return;
+    }
+    (void)socket.send(zmq::buffer(kReply), zmq::send_flags::dontwait);
+  } catch (const zmq::error_t&) {
   }
-  (void)socket.send(zmq::buffer(kReply), zmq::send_flags::dontwait);
 }
 
 std::uint64_t serve(zmq::socket_t& socket, bool drain) {
@@ -117,7 +127,7 @@ int main(int argc, char** argv) {
     std::cout << options;
     return kExitOk;
   }
-  struct sigaction action{};
+  struct sigaction action {};
   action.sa_handler = on_stop_signal;
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);

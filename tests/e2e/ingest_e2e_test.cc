@@ -186,11 +186,10 @@ TEST(IngestE2eTest, EveryRouterThreadRunsBatchScheduledUnlessConfiguredNormal) {
     for (const char* name : {"coexist", "ZMQbg/IO/0", "coexist-commit"}) {
       EXPECT_TRUE(policies.contains(name)) << name;
     }
-    for (const auto& [name, policy] : policies) {
-      // The signal thread starts before the configuration is read; it only waits for SIGTERM.
-      if (name == "coexist-signals") continue;
-      EXPECT_EQ(policy, expected) << name;
+    for (const char* name : {"coexist-signals", "ZMQbg/Reaper"}) {
+      EXPECT_TRUE(policies.contains(name)) << name;
     }
+    for (const auto& [name, policy] : policies) EXPECT_EQ(policy, expected) << name;
     EXPECT_EQ(router.stop(), 0);
   }
 }

@@ -27,6 +27,11 @@ while (($# > 0)); do
   esac
 done
 [[ $pairs =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --pairs must be a positive count" >&2; exit 2; }
+# The router's scenarios only: the echo row measures no router, so two builds cannot differ there.
+[[ $scenario =~ ^(1x1|32x1|8x32|32x32|1x256)$ ]] || {
+  echo "compare.sh: --scenario must be one of 1x1, 32x1, 8x32, 32x32, 1x256" >&2
+  exit 2
+}
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -222,7 +222,8 @@ run_echo() {
     "$dir/echo.out") || { stop_router; return 1; }
   local ticks_before ticks_after
   ticks_before=$(cpu_ticks "$router_pid")
-  loadgen "$dir/loadgen.json" --clients 8 --window 32 --transactions 300000 --seed "$r" || status=$?
+  loadgen "$dir/loadgen.json" --clients 8 --window 32 --transactions "${transactions:-300000}" \
+    --seed "$r" || status=$?
   ticks_after=$(cpu_ticks "$router_pid")
   stop_router
   ((status == 0)) || { echo "ingest.sh: echo: coexist-loadgen exited $status" >&2; return 1; }

@@ -1,5 +1,6 @@
 #include <spdlog/spdlog.h>
 
+#include "router/cpu_scheduling.h"
 #include "router/router.h"
 #include "router/stop_signals.h"
 #include "tools/coexist/cli.h"
@@ -12,7 +13,8 @@ int run_serve(const Arguments& arguments) {
       "ready-file", po::value<std::string>(),
       "write the bound endpoints and pid here (JSON) once ready; removed on exit");
   po::variables_map values;
-  if (auto exit_code = parse_options(arguments, options, {}, "[--config F] [--ready-file F]", values)) {
+  if (auto exit_code =
+          parse_options(arguments, options, {}, "[--config F] [--ready-file F]", values)) {
     return *exit_code;
   }
   router::Config config;
@@ -28,7 +30,14 @@ int run_serve(const Arguments& arguments) {
   }
   spdlog::set_level(spdlog::level::from_str(config.log.level));
   router::ServeOptions serve_options;
-  if (values.count("ready-file") != 0U) serve_options.ready_file = values["ready-file"].as<std::string>();
+  if (values.count("ready-file") != 0U) {
+    serve_options.ready_file = values["ready-file"].as<std::string>();
+  }
+  // Before any thread starts, the signal thread included: every one inherits the policy.
+  if (Status scheduled = router::apply_cpu_scheduling(config.ingest.scheduling);
+      !scheduled.is_ok()) {
+    spdlog::warn("{}; keeping the inherited policy", scheduled.message());
+  }
   std::atomic<bool> stop{false};
   router::StopSignals signals(stop);  // before any thread starts: they inherit the blocked mask
   return router::serve(config, serve_options, stop);
