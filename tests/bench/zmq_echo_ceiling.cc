@@ -17,6 +17,8 @@
 
 #include <atomic>
 #include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdint>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
