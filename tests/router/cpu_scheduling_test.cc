@@ -4,6 +4,8 @@
 #include <sched.h>
 
 #include <thread>
+#include <tuple>
+#include <utility>
 
 namespace coexist::router {
 namespace {
