@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Same-run A/B of two builds on one ingest scenario: this machine's speed drifts by ±15 % within
 # minutes, so a change is judged only against a baseline measured in alternation with it.
-# Runs tools/bench/ingest.sh --scenario S once per build per pair, alternating BASE and NEW, and
-# prints each build's median accepted/s, p99 and router CPU µs per transaction, and the per-pair
-# ratios NEW/BASE (throughput and router CPU) with their medians.
+# Runs tools/bench/ingest.sh --scenario S once per build per pair, alternating BASE and NEW (the
+# order flips from pair to pair), and prints each build's median accepted/s, p99 and router CPU
+# µs per transaction, the per-pair ratios NEW/BASE (throughput and router CPU) with their
+# medians, in how many pairs NEW was faster, and the ratios' quartiles. A pair's ratio swings by
+# ±15 % here on its own: a change smaller than that needs many pairs and a lopsided count.
 #
 # usage: tools/bench/compare.sh BASE_BUILD_DIR NEW_BUILD_DIR [--scenario 8x32] [--pairs 4]
 #                               [--transactions 200000]
@@ -13,7 +15,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-usage() { sed -n '7,8p' "$0" | sed 's/^# //' >&2; }
+usage() { sed -n '/^# usage:/,/--transactions/p' "$0" | sed 's/^# //' >&2; }
 (($# >= 2)) || { usage; exit 2; }
 base=$1 new=$2
 shift 2
@@ -36,7 +38,11 @@ done
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for pair in $(seq "$pairs"); do
-  for side in base new; do
+  # Odd pairs run BASE first, even pairs NEW first: a machine drifting through a pair favours
+  # neither build.
+  order="base new"
+  ((pair % 2 == 0)) && order="new base"
+  for side in $order; do
     dir=${!side}
     echo "compare.sh: pair $pair, $side ($dir)" >&2
     BUILD_DIR=$dir "$repo/tools/bench/ingest.sh" --scenario "$scenario" \
@@ -61,6 +67,11 @@ medians = lambda figures: {f"{key}_median": round(statistics.median(values), 3)
 summary = {
     "scenario": scenario, "pairs": pairs, "base": medians(base), "new": medians(new),
     "ratios": [round(r, 3) for r in ratios], "ratio_median": round(statistics.median(ratios), 3),
+    # How consistent the pairs are: in how many NEW was faster, and the middle half of the
+    # ratios (the quartiles; with fewer than 4 pairs, the lowest and highest).
+    "new_faster_pairs": f"{sum(r > 1 for r in ratios)} of {len(ratios)}",
+    "ratio_quartiles": [round(q, 3) for q in (statistics.quantiles(ratios, n=4)[::2]
+                                              if len(ratios) >= 4 else (min(ratios), max(ratios)))],
     "router_cpu_ratios": [round(r, 3) for r in cpu_ratios],
     "router_cpu_ratio_median": round(statistics.median(cpu_ratios), 3),
 }

@@ -2,11 +2,15 @@
 // networking or journal commit: parse and validate the request frame, write the canonical JSON,
 // encode the record body and digest it (SHA-256). It is the compute floor under the ingest
 // benchmark's router CPU per transaction (tools/bench/ingest.sh, "cpu us/tx"): what is left above
-// it there is ZeroMQ, wake-ups, the commit thread and the kernel. The frames are
-// coexist-loadgen's transactions (seed 1), 4,096 of them in rotation. Run:
-// ingest_prepare_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+// it there is ZeroMQ, wake-ups, the commit thread and the kernel. The BM_Stage* cases time one
+// stage each (simdjson alone, canonical JSON, record body, SHA-256) to show where the floor
+// goes. The frames are coexist-loadgen's transactions (seed 1), 4,096 of them in rotation. Run
+// (interleaving evens out the machine's drift between cases):
+// ingest_prepare_bench --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
+//   --benchmark_report_aggregates_only=true
 
 #include <benchmark/benchmark.h>
+#include <simdjson.h>
 
 #include <string>
 #include <vector>
@@ -54,6 +58,87 @@ void BM_ParseAndCanonicalize(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ParseAndCanonicalize);
+
+// The stages one at a time, each on inputs the previous stages prepared outside the timing:
+// where the floor above goes.
+
+// simdjson's DOM parse alone (with the same padded-copy the parser makes).
+void BM_StageSimdjson(benchmark::State& state) {
+  simdjson::dom::parser parser;
+  std::size_t next = 0;
+  for (auto _ : state) {
+    const std::string& frame = frames()[next++ & (kFrames - 1)];
+    simdjson::dom::element root;
+    benchmark::DoNotOptimize(parser.parse(frame.data(), frame.size(), true).get(root));
+  }
+}
+BENCHMARK(BM_StageSimdjson);
+
+const std::vector<Transaction>& transactions() {
+  static const std::vector<Transaction> parsed = [] {
+    TransactionParser parser;
+    std::vector<Transaction> out;
+    for (const std::string& frame : frames()) {
+      out.push_back(std::move(*parser.parse_request(frame).items.front().transaction));
+    }
+    return out;
+  }();
+  return parsed;
+}
+
+void BM_StageCanonicalJson(benchmark::State& state) {
+  std::string canonical;
+  std::size_t next = 0;
+  for (auto _ : state) {
+    canonical.clear();
+    append_canonical_json(transactions()[next++ & (kFrames - 1)], canonical);
+    benchmark::DoNotOptimize(canonical);
+  }
+}
+BENCHMARK(BM_StageCanonicalJson);
+
+const std::vector<router::PendingAppend>& canonicalized() {
+  static const std::vector<router::PendingAppend> entries = [] {
+    std::vector<router::PendingAppend> out(kFrames);
+    for (std::size_t index = 0; index < kFrames; ++index) {
+      out[index].transaction = transactions()[index];
+      append_canonical_json(out[index].transaction, out[index].canonical);
+      out[index].decision = router::Decision{"legacy", "default", 0};
+      out[index].received_at_us = 1'780'000'000'000'000;
+    }
+    return out;
+  }();
+  return entries;
+}
+
+// Encoding the record body, checking it decodes, and its SHA-256.
+void BM_StagePrepareBody(benchmark::State& state) {
+  journal::PreparedBody prepared;
+  std::size_t next = 0;
+  for (auto _ : state) {
+    journal::prepare_body(canonicalized()[next++ & (kFrames - 1)].record_fields(), prepared);
+    benchmark::DoNotOptimize(prepared);
+  }
+}
+BENCHMARK(BM_StagePrepareBody);
+
+// The body's SHA-256 alone, on bodies encoded outside the timing.
+void BM_StageBodyDigest(benchmark::State& state) {
+  static const std::vector<std::string> bodies = [] {
+    std::vector<std::string> out;
+    for (const router::PendingAppend& entry : canonicalized()) {
+      journal::PreparedBody prepared;
+      journal::prepare_body(entry.record_fields(), prepared);
+      out.push_back(prepared.body);
+    }
+    return out;
+  }();
+  std::size_t next = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(journal::body_digest(bodies[next++ & (kFrames - 1)]));
+  }
+}
+BENCHMARK(BM_StageBodyDigest);
 
 // Everything the network thread computes for one transaction before the commit, with the
 // router's own PendingAppend, as IngestServer::add_items fills it (a fixed route instead of the
