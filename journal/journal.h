@@ -42,6 +42,9 @@ struct OpenOptions {
   // Fault injection for tests: called before each commit; returning true makes that commit fail
   // as an I/O error would (the write transaction is aborted). Unset in production.
   std::function<bool()> fail_commit_for_test;
+  // Called at the start of every append_batch, on the appending thread: lets a test hold a
+  // commit while the router goes on. Unset in production.
+  std::function<void()> before_append_for_test;
 };
 
 // One transaction to append: its canonical JSON plus the fields the record keeps beside it, and

@@ -223,6 +223,7 @@ bool grow_map(Journal::Impl& impl) {
 Status Journal::append_batch(std::span<const AppendRequest> requests,
                              std::vector<AppendResult>& results, RuleSetRecord* rules_change) {
   COEXIST_ASSERT(!impl_->options.read_only);
+  if (impl_->options.before_append_for_test) impl_->options.before_append_for_test();
   if (Status failed = failure(); !failed.is_ok()) return failed;
   bool retried_after_clearing_readers = false;
   for (;;) {

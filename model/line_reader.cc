@@ -112,6 +112,21 @@ bool read_side(const LineFields& fields, std::size_t index, std::uint8_t minor_u
   return read_amount(fields[side], index, side, minor_units, line, rejection);
 }
 
+// A Line as default-constructed, its strings' capacity kept. Every member is listed: the size
+// check below fails the build when a member is added, so that it is added here too.
+void clear_keeping_buffers(Line& line) {
+  static_assert(sizeof(Line) == 6 * sizeof(std::string) + 2 * sizeof(std::int64_t),
+                "Line changed: empty its new member here too");
+  line.account.clear();
+  line.side = Side::debit;
+  line.amount_minor = 0;
+  line.cost_center.clear();
+  line.profit_center.clear();
+  line.tax_code.clear();
+  line.counterparty.clear();
+  line.description.clear();
+}
+
 bool read_line(const element& value, std::size_t index, std::uint8_t minor_units, Line& line,
                Rejection& rejection) {
   simdjson::dom::object object;
@@ -158,8 +173,11 @@ bool read_lines(const element& value, Transaction& transaction, Rejection& rejec
                   "at most " + std::to_string(limits::kLinesMax) + " lines");
   }
   // All lines at once: one zeroing of the whole block is cheaper than one per line, and a
-  // rejected transaction is thrown away anyway.
+  // rejected transaction is thrown away anyway. Lines left from a transaction read into this one
+  // before (a reused Transaction) keep their buffers and are emptied here.
+  const std::size_t reused = std::min(transaction.lines.size(), count);
   transaction.lines.resize(count);
+  for (std::size_t i = 0; i < reused; ++i) clear_keeping_buffers(transaction.lines[i]);
   std::size_t index = 0;
   for (const element line_value : array) {
     if (!read_line(line_value, index, transaction.minor_units, transaction.lines[index],

@@ -155,9 +155,17 @@ TransactionParser::~TransactionParser() = default;
 
 ParsedRequest TransactionParser::parse_request(std::string_view frame) {
   ParsedRequest request;
+  parse_request(frame, request);
+  return request;
+}
+
+void TransactionParser::parse_request(std::string_view frame, ParsedRequest& request) {
+  request.request_rejection.reset();
+  request.is_array = false;
   if (std::optional<Rejection> rejection = impl_->parse_frame(frame)) {
     request.request_rejection = std::move(*rejection);
-    return request;
+    request.items.clear();
+    return;
   }
   const simdjson::dom::element& root = impl_->root;
   simdjson::dom::array array;
@@ -171,18 +179,22 @@ ParsedRequest TransactionParser::parse_request(std::string_view frame) {
           RejectionCode::too_large, "more than " + std::to_string(limits::kRequestTransactionsMax) +
                                         " transactions in one request");
     } else {
-      request.items.reserve(count);
+      request.items.resize(count);
+      std::size_t index = 0;
       for (const simdjson::dom::element element : array) {
-        detail::read_transaction(element, impl_->purpose, request.items.emplace_back());
+        detail::read_transaction(element, impl_->purpose, request.items[index++]);
       }
+      return;
     }
   } else if (root.is_object()) {
-    detail::read_transaction(root, impl_->purpose, request.items.emplace_back());
+    request.items.resize(1);
+    detail::read_transaction(root, impl_->purpose, request.items.front());
+    return;
   } else {
     request.request_rejection = frame_rejection(
         RejectionCode::malformed_json, "expected a transaction object or an array of them");
   }
-  return request;
+  request.items.clear();
 }
 
 ParsedItem TransactionParser::parse_transaction(std::string_view json) {

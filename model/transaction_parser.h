@@ -54,6 +54,10 @@ class TransactionParser {
 
   // Never throws; every problem becomes a Rejection with code, path and message.
   [[nodiscard]] ParsedRequest parse_request(std::string_view frame);
+  // The same into `request`, reusing what an earlier call left in it: its items and their
+  // transactions keep their buffers (the router parses every frame into one request, which so
+  // stays in its cache). Every part of `request` is set or emptied, whatever it held before.
+  void parse_request(std::string_view frame, ParsedRequest& request);
 
   // Parses exactly one transaction object (CLI, tests): an array is a `schema` rejection.
   [[nodiscard]] ParsedItem parse_transaction(std::string_view json);

@@ -232,6 +232,31 @@ bool check_totals(Transaction& transaction, Rejection& rejection) {
   return reject(rejection, RejectionCode::unbalanced, "lines", std::move(message));
 }
 
+// A Transaction as default-constructed, its buffers kept; its lines are emptied by read_lines,
+// which knows how many it reuses. Every member is listed: the size check below fails the build
+// when a member is added, so that it is added here too.
+void clear_keeping_buffers(Transaction& transaction) {
+  static_assert(sizeof(Transaction) == 12 * sizeof(std::string) + 2 * sizeof(std::vector<int>) +
+                                           3 * sizeof(std::int64_t),
+                "Transaction changed: empty its new member here too");
+  transaction.id.clear();
+  transaction.source.clear();
+  transaction.entity.clear();
+  transaction.type.clear();
+  transaction.posting_date.clear();
+  transaction.currency.clear();
+  transaction.minor_units = Transaction{}.minor_units;
+  transaction.document_date.clear();
+  transaction.reference.clear();
+  transaction.description.clear();
+  transaction.correlation_id.clear();
+  transaction.traceparent.clear();
+  transaction.amends.clear();
+  transaction.attributes.clear();
+  transaction.debit_total = 0;
+  transaction.credit_total = 0;
+}
+
 // The ack of a rejected transaction still names it when it can.
 void copy_identity(const Fields& fields, ParsedItem& item) {
   std::string_view text;
@@ -245,7 +270,9 @@ void copy_identity(const Fields& fields, ParsedItem& item) {
 
 }  // namespace
 
-bool read_transaction(const element& element, ParsePurpose purpose, ParsedItem& item) {
+namespace {
+
+bool read_transaction_into(const element& element, ParsePurpose purpose, ParsedItem& item) {
   simdjson::dom::object object;
   if (element.get_object().get(object) != SUCCESS) {
     return reject(item.rejection, RejectionCode::schema, "", "expected a transaction object");
@@ -257,11 +284,24 @@ bool read_transaction(const element& element, ParsePurpose purpose, ParsedItem& 
     return reject(item.rejection, RejectionCode::schema, std::string(fields.scan().problem_key()),
                   fields.scan().problem_is_duplicate() ? "duplicate field" : "unknown field");
   }
-  Transaction& transaction = item.transaction.emplace();
-  const bool valid = read_required(fields, transaction, item.rejection) &&
-                     read_optional(fields, purpose, transaction, item.rejection) &&
-                     read_lines(fields[Field::lines], transaction, item.rejection) &&
-                     check_totals(transaction, item.rejection);
+  // A transaction left in the item by an earlier parse is read into again, buffers and all.
+  Transaction& transaction = item.transaction ? *item.transaction : item.transaction.emplace();
+  clear_keeping_buffers(transaction);
+  return read_required(fields, transaction, item.rejection) &&
+         read_optional(fields, purpose, transaction, item.rejection) &&
+         read_lines(fields[Field::lines], transaction, item.rejection) &&
+         check_totals(transaction, item.rejection);
+}
+
+}  // namespace
+
+// `item` may hold what an earlier parse left in it (TransactionParser reuses its items): every
+// part of it is set or emptied here, and a transaction is left in it only when valid.
+bool read_transaction(const element& element, ParsePurpose purpose, ParsedItem& item) {
+  item.rejection = Rejection{};
+  item.id.clear();
+  item.source.clear();
+  const bool valid = read_transaction_into(element, purpose, item);
   if (!valid) item.transaction.reset();
   return valid;
 }

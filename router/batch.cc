@@ -2,18 +2,29 @@
 
 namespace coexist::router {
 
+void PendingAppend::take_fields(const Transaction& transaction) {
+  source = transaction.source;
+  id = transaction.id;
+  entity = transaction.entity;
+  type = transaction.type;
+  posting_date = transaction.posting_date;
+  currency = transaction.currency;
+  debit_total = transaction.debit_total;
+  minor_units = transaction.minor_units;
+}
+
 journal::RecordFields PendingAppend::record_fields() const {
   journal::RecordFields fields;
   fields.received_at_us = received_at_us;
   fields.rules_version = decision.rules_version;
-  fields.debit_total = transaction.debit_total;
-  fields.minor_units = transaction.minor_units;
-  fields.source = transaction.source;
-  fields.id = transaction.id;
-  fields.entity = transaction.entity;
-  fields.type = transaction.type;
-  fields.posting_date = transaction.posting_date;
-  fields.currency = transaction.currency;
+  fields.debit_total = debit_total;
+  fields.minor_units = minor_units;
+  fields.source = source;
+  fields.id = id;
+  fields.entity = entity;
+  fields.type = type;
+  fields.posting_date = posting_date;
+  fields.currency = currency;
   fields.route = decision.route;
   fields.rule = decision.rule;
   fields.canonical = canonical;

@@ -130,13 +130,14 @@ void IngestServer::accept_request(std::vector<zmq::message_t>& frames) {
             (frames.size() > limits::kRequestFramesMax ? " or more" : ""));
   } else {
     const zmq::message_t& payload = frames[envelope_size];
-    ParsedRequest parsed =
-        parser_.parse_request(std::string_view(static_cast<const char*>(payload.data()), payload.size()));
-    if (parsed.request_rejection) {
-      request.request_rejection = std::move(parsed.request_rejection);
+    parser_.parse_request(std::string_view(static_cast<const char*>(payload.data()), payload.size()),
+                          parsed_);
+    if (parsed_.request_rejection) {
+      request.request_rejection = std::move(parsed_.request_rejection);
     } else {
-      add_items(parsed, request);
+      add_items(parsed_, request);
     }
+    trim_parsed();
   }
   if (request.request_rejection) {
     metrics_.rejected_total.fetch_add(1, std::memory_order_relaxed);
@@ -151,8 +152,8 @@ void IngestServer::add_items(ParsedRequest& parsed, BatchRequest& request) {
   request.item_count = parsed.items.size();
   for (ParsedItem& parsed_item : parsed.items) {
     BatchItem item;
-    item.id = std::move(parsed_item.id);
-    item.source = std::move(parsed_item.source);
+    item.id = parsed_item.id;  // copied: the parser reuses its buffers for the next request
+    item.source = parsed_item.source;
     if (!parsed_item.transaction) {
       metrics_.rejected_total.fetch_add(1, std::memory_order_relaxed);
       spdlog::debug("rejected source={} id={}: {} at '{}': {}", item.source, item.id,
@@ -160,16 +161,31 @@ void IngestServer::add_items(ParsedRequest& parsed, BatchRequest& request) {
                     parsed_item.rejection.message);
       item.rejection = std::move(parsed_item.rejection);
     } else {
+      const Transaction& transaction = *parsed_item.transaction;
       PendingAppend pending;
-      pending.transaction = std::move(*parsed_item.transaction);
-      append_canonical_json(pending.transaction, pending.canonical);
-      pending.decision = rules_state_.decide(pending.transaction, request.received_at_us);
+      pending.take_fields(transaction);
+      append_canonical_json(transaction, pending.canonical);
+      pending.decision = rules_state_.decide(transaction, request.received_at_us);
       pending.received_at_us = request.received_at_us;
       journal::prepare_body(pending.record_fields(), pending.prepared);
       item.append_index = building_->pending.size();
       building_->pending.push_back(std::move(pending));
     }
     building_->items.push_back(std::move(item));
+  }
+}
+
+// The parser's request is reused from frame to frame, its transactions' buffers included (they
+// stay in this thread's cache). What a rare huge request grew is let go of here, so that it does
+// not stay resident.
+void IngestServer::trim_parsed() {
+  constexpr std::size_t kItemsKept = 16;
+  constexpr std::size_t kLinesKept = 256;
+  if (parsed_.items.size() > kItemsKept) parsed_.items.resize(kItemsKept);
+  for (ParsedItem& item : parsed_.items) {
+    if (item.transaction && item.transaction->lines.capacity() > kLinesKept) {
+      item.transaction.reset();
+    }
   }
 }
 
@@ -229,9 +245,14 @@ std::optional<RulesChange> IngestServer::withdraw_rules_change(const Batch& fail
   rules_state_.withdraw(version);
   spdlog::warn("rules version {} was not recorded ({}); the previous version stays in force",
                version, failed.status.message());
+  // The batch keeps no parsed transactions: those to decide again are read back from their
+  // canonical JSON, which holds every field the rules look at.
+  TransactionParser reader(limits::kStoredTransactionBytesMax, ParsePurpose::stored);
   for (PendingAppend& pending : building_->pending) {
     if (pending.decision.rules_version != version) continue;
-    pending.decision = rules_state_.decide(pending.transaction, pending.received_at_us);
+    ParsedItem reread = reader.parse_transaction(pending.canonical);
+    COEXIST_ASSERT(reread.transaction.has_value());  // accepted moments ago, in canonical form
+    pending.decision = rules_state_.decide(*reread.transaction, pending.received_at_us);
     journal::prepare_body(pending.record_fields(), pending.prepared);
   }
   std::optional<RulesChange> follow_up = std::move(building_->rules_change);

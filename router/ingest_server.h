@@ -50,6 +50,7 @@ class IngestServer final : public RulesChangeSink {
   void receive_available();
   void accept_request(std::vector<zmq::message_t>& frames);
   void add_items(ParsedRequest& parsed, BatchRequest& request);
+  void trim_parsed();
   void start_commit();
   void on_commit_done();
   std::optional<RulesChange> withdraw_rules_change(const Batch& failed);
@@ -69,6 +70,7 @@ class IngestServer final : public RulesChangeSink {
   zmq::socket_t socket_;
   zmq::socket_t done_;
   TransactionParser parser_;
+  ParsedRequest parsed_;  // reused from request to request (see trim_parsed)
   // Three batches rotate: one being built, one being committed, and one whose replies are being
   // sent right after its commit, while the next commit already runs.
   Batch batches_[3];

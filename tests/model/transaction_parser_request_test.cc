@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <random>
 #include <string>
 
+#include "model/canonical_json.h"
 #include "model/limits.h"
 #include "model/transaction_parser.h"
 #include "tests/model/test_transactions.h"
@@ -258,6 +261,79 @@ TEST_F(ParseRequestTest, FrameOfExactlyTheLimitIsParsed) {
   frame += ' ';
   EXPECT_TRUE(is_request_rejected(parse(frame), RejectionCode::too_large,
                                   "request is 1048577 bytes, the limit is 1048576"));
+}
+
+// What one parsed request says, in comparable form: the canonical JSON of each valid item.
+json summary_of(const ParsedRequest& request) {
+  json out = {{"is_array", request.is_array}, {"items", json::array()}};
+  if (request.request_rejection) {
+    out["request_rejection"] = {to_string(request.request_rejection->code),
+                                request.request_rejection->path,
+                                request.request_rejection->message};
+  }
+  for (const ParsedItem& item : request.items) {
+    json summary = {{"id", item.id}, {"source", item.source}};
+    if (item.transaction) {
+      summary["canonical"] = canonical_json(*item.transaction);
+      summary["totals"] = {item.transaction->debit_total, item.transaction->credit_total,
+                           item.transaction->minor_units};
+    } else {
+      summary["rejection"] = {to_string(item.rejection.code), item.rejection.path,
+                              item.rejection.message};
+    }
+    out["items"].push_back(summary);
+  }
+  return out;
+}
+
+// The router parses every frame into one ParsedRequest, reusing its transactions' buffers: each
+// parse must say exactly what a parse into a fresh request says, whatever the previous frame
+// left behind (more lines, optional fields, attributes, array items, a rejection).
+TEST_F(ParseRequestTest, ParsingIntoAReusedRequestSaysWhatAFreshParseSays) {
+  json full = test_data::full_transaction();
+  json minimal = test_data::minimal_transaction();
+  json yen = test_data::minimal_transaction();
+  yen["currency"] = "JPY";
+  yen["lines"] = json::array({{{"account", "1200"}, {"debit", "500"}},
+                              {{"account", "4000"}, {"credit", "500"}}});
+  json unknown_field = minimal;
+  unknown_field["colour"] = "blue";
+  json unbalanced = full;
+  unbalanced["lines"][0]["debit"] = "120.00";
+  json no_id = minimal;
+  no_id.erase("id");
+  json many_lines = minimal;
+  many_lines["lines"] = json::array();
+  for (int i = 0; i < 40; ++i) {
+    many_lines["lines"].push_back({{"account", "1200"}, {"debit", "1.00"}, {"tax_code", "V19"}});
+    many_lines["lines"].push_back({{"account", "4000"}, {"credit", "1.00"}});
+  }
+  const std::vector<std::string> frames = {
+      full.dump(),
+      minimal.dump(),
+      json::array({full, unknown_field, yen}).dump(),
+      yen.dump(),
+      "{not json",
+      many_lines.dump(),
+      unbalanced.dump(),
+      full.dump(),
+      no_id.dump(),
+      json::array({minimal, full}).dump(),
+      "[]",
+      json::array({unbalanced, many_lines, no_id, minimal}).dump(),
+      minimal.dump(),
+  };
+  for (bool reversed : {false, true}) {
+    std::vector<std::string> order = frames;
+    if (reversed) std::reverse(order.begin(), order.end());
+    ParsedRequest reused;
+    for (const std::string& frame : order) {
+      parser_.parse_request(frame, reused);
+      TransactionParser fresh_parser;
+      EXPECT_EQ(summary_of(reused), summary_of(fresh_parser.parse_request(frame)))
+          << (reversed ? "reversed, " : "") << "frame " << frame;
+    }
+  }
 }
 
 TEST_F(ParseRequestTest, ParserIsReusableAfterLargeAndBrokenFrames) {

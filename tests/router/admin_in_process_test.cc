@@ -6,7 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "journal/verify.h"
 #include "router/rules_state.h"
@@ -104,6 +109,77 @@ TEST_F(AdminInProcessTest, VersionRefusedAsJournalFullIsNotInForceAndIsNumberedA
   auto reloaded = router::RulesState::load(*router_.journal);  // what a restart does
   ASSERT_TRUE(reloaded.is_ok());
   EXPECT_EQ(reloaded.value()->latest_version(), 1U);
+}
+
+// The router keeps no parsed transactions in its batches: a transaction decided by a version
+// that is then refused is decided again from its canonical JSON. Here that must give version 1's
+// route, which depends on the entity and the amount (read back from the lines), not the refused
+// version's. A held commit makes the order certain: the transaction is decided while the refused
+// version's batch is committing.
+TEST(AdminInProcessWithdrawTest, TransactionsDecidedByARefusedVersionAreDecidedAgainFromTheirJson) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool hold_next = false;
+  bool holding = false;
+  journal::OpenOptions options;
+  TempDir dir;
+  options.path = dir.path();
+  options.map_size_bytes_initial = 1 << 20;
+  options.map_size_bytes_max = 1 << 20;  // the large rule set cannot fit: journal_full
+  options.before_append_for_test = [&] {
+    std::unique_lock lock(mutex);
+    if (!hold_next) return;
+    hold_next = false;
+    holding = true;
+    changed.notify_all();
+    changed.wait(lock, [&] { return !holding; });
+  };
+  InProcessRouter router;
+  ASSERT_TRUE(router.start(options, true, 20000));
+  const json version_1 = {
+      {"default", "legacy"},
+      {"rules", json::array({{{"name", "DE01 from 5.00"},
+                              {"when", {{"entity", "DE01"}, {"amount", {{"min", "5.00"}}}}},
+                              {"route", "both"}}})}};
+  json applied = InProcessRouter::exchange(
+      router.admin_client, json{{"op", "rules.apply"}, {"rules", version_1}, {"reason", "t"}}.dump());
+  ASSERT_EQ(applied["version"], 1) << applied.dump();
+
+  {
+    std::lock_guard lock(mutex);
+    hold_next = true;
+  }
+  (void)router.admin_client.send(
+      zmq::buffer(json{{"op", "rules.apply"}, {"rules", large_rules()}, {"reason", "big"}}.dump()),
+      zmq::send_flags::none);
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(20), [&] { return holding; }));
+  }
+  const std::uint64_t requests_before = router.metrics.requests_total.load();
+  (void)router.client.send(zmq::buffer(transaction("B")), zmq::send_flags::none);
+  // Once counted, the request is being decided by version 2 on the network thread, which
+  // finishes it before it looks at the commit's outcome.
+  while (router.metrics.requests_total.load() == requests_before) std::this_thread::yield();
+  {
+    std::lock_guard lock(mutex);
+    holding = false;
+  }
+  changed.notify_all();
+
+  zmq::message_t refusal;
+  ASSERT_TRUE(router.admin_client.recv(refusal, zmq::recv_flags::none));
+  EXPECT_EQ(json::parse(refusal.to_string())["error"]["code"], "journal_full");
+  zmq::message_t reply;
+  ASSERT_TRUE(router.client.recv(reply, zmq::recv_flags::none));
+  json ack = json::parse(reply.to_string());
+  EXPECT_EQ(ack["status"], "accepted") << ack.dump();
+  EXPECT_EQ(ack["rules_version"], 1) << ack.dump();
+  EXPECT_EQ(ack["rule"], "DE01 from 5.00") << ack.dump();
+  EXPECT_EQ(ack["route"], "both") << ack.dump();
+  auto report = journal::verify(*router.journal, std::nullopt);
+  ASSERT_TRUE(report.is_ok());
+  EXPECT_TRUE(report.value().ok) << report.value().problem;
 }
 
 TEST_F(AdminInProcessTest, EmptyAdminRequestFromADealerIsAnsweredInOneFrame) {
