@@ -46,9 +46,8 @@ struct BatchRequest {
 // It keeps what the commit and the reply need, not the parsed Transaction: the lines, most of a
 // transaction's memory, live on in the canonical JSON and the record body. The network thread
 // parses every request into the same reused Transaction, which so stays in its cache, and a
-// batch holds about a third of the memory per transaction it held with the whole Transaction
-// (8 × 32: 1.09× the rate at 0.89× the router CPU, medians of 10 pairs of
-// `tools/bench/compare.sh`, faster in 8 of them).
+// batch holds about a third of the memory per transaction it held with the whole Transaction.
+// That footprint, not the allocations, is what cost the network thread its time.
 struct PendingAppend {
   // The record's own fields (journal/format.h), copied out of the transaction.
   std::string source;

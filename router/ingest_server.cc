@@ -176,13 +176,23 @@ void IngestServer::add_items(ParsedRequest& parsed, BatchRequest& request) {
 }
 
 // The parser's request is reused from frame to frame, its transactions' buffers included (they
-// stay in this thread's cache). What a rare huge request grew is let go of here, so that it does
-// not stay resident.
+// stay in this thread's cache). What a rare large request grew is let go of here: at most
+// kItemsKept items stay (a client's arrays of up to 32 transactions keep the full benefit), each
+// with at most kLinesKept lines. That keeps about 0.4 MiB for typical lines, and at most about
+// 11 MiB for lines crafted with every string at the parser's length limits.
 void IngestServer::trim_parsed() {
-  constexpr std::size_t kItemsKept = 16;
-  constexpr std::size_t kLinesKept = 256;
-  if (parsed_.items.size() > kItemsKept) parsed_.items.resize(kItemsKept);
-  for (ParsedItem& item : parsed_.items) {
+  constexpr std::size_t kItemsKept = 32;
+  constexpr std::size_t kLinesKept = 64;
+  std::vector<ParsedItem>& items = parsed_.items;
+  if (items.capacity() > kItemsKept) {
+    std::vector<ParsedItem> kept;
+    kept.reserve(kItemsKept);
+    for (std::size_t i = 0; i < std::min(items.size(), kItemsKept); ++i) {
+      kept.push_back(std::move(items[i]));
+    }
+    items.swap(kept);
+  }
+  for (ParsedItem& item : items) {
     if (item.transaction && item.transaction->lines.capacity() > kLinesKept) {
       item.transaction.reset();
     }

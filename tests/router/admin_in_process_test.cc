@@ -134,7 +134,23 @@ TEST(AdminInProcessWithdrawTest, TransactionsDecidedByARefusedVersionAreDecidedA
     changed.notify_all();
     changed.wait(lock, [&] { return !holding; });
   };
+  // The guard is declared after the router, so it is destroyed first: whatever fails below, a
+  // held commit is let go before the router's thread is joined.
   InProcessRouter router;
+  struct ReleaseOnExit {
+    std::mutex& mutex;
+    std::condition_variable& changed;
+    bool& hold_next;
+    bool& holding;
+    ~ReleaseOnExit() {
+      {
+        std::lock_guard lock(mutex);
+        hold_next = false;
+        holding = false;
+      }
+      changed.notify_all();
+    }
+  } release_on_exit{mutex, changed, hold_next, holding};
   ASSERT_TRUE(router.start(options, true, 20000));
   const json version_1 = {
       {"default", "legacy"},
@@ -160,7 +176,11 @@ TEST(AdminInProcessWithdrawTest, TransactionsDecidedByARefusedVersionAreDecidedA
   (void)router.client.send(zmq::buffer(transaction("B")), zmq::send_flags::none);
   // Once counted, the request is being decided by version 2 on the network thread, which
   // finishes it before it looks at the commit's outcome.
-  while (router.metrics.requests_total.load() == requests_before) std::this_thread::yield();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (router.metrics.requests_total.load() == requests_before) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the request never arrived";
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   {
     std::lock_guard lock(mutex);
     holding = false;
