@@ -97,14 +97,21 @@ void BM_StageCanonicalJson(benchmark::State& state) {
 }
 BENCHMARK(BM_StageCanonicalJson);
 
-const std::vector<router::PendingAppend>& canonicalized() {
+// What the router decides and stamps, fixed: the rules' cost is rules_bench's to time.
+void route_fixed(router::PendingAppend& pending) {
+  pending.decision = router::Decision{"legacy", "default", 0};
+  pending.received_at_us = 1'780'000'000'000'000;
+}
+
+// The batch entries as the router fills them, body prepared too.
+const std::vector<router::PendingAppend>& prepared_entries() {
   static const std::vector<router::PendingAppend> entries = [] {
     std::vector<router::PendingAppend> out(kFrames);
     for (std::size_t index = 0; index < kFrames; ++index) {
       out[index].take_fields(transactions()[index]);
       append_canonical_json(transactions()[index], out[index].canonical);
-      out[index].decision = router::Decision{"legacy", "default", 0};
-      out[index].received_at_us = 1'780'000'000'000'000;
+      route_fixed(out[index]);
+      journal::prepare_body(out[index].record_fields(), out[index].prepared);
     }
     return out;
   }();
@@ -116,7 +123,7 @@ void BM_StagePrepareBody(benchmark::State& state) {
   journal::PreparedBody prepared;
   std::size_t next = 0;
   for (auto _ : state) {
-    journal::prepare_body(canonicalized()[next++ & (kFrames - 1)].record_fields(), prepared);
+    journal::prepare_body(prepared_entries()[next++ & (kFrames - 1)].record_fields(), prepared);
     benchmark::DoNotOptimize(prepared);
   }
 }
@@ -124,18 +131,10 @@ BENCHMARK(BM_StagePrepareBody);
 
 // The body's SHA-256 alone, on bodies encoded outside the timing.
 void BM_StageBodyDigest(benchmark::State& state) {
-  static const std::vector<std::string> bodies = [] {
-    std::vector<std::string> out;
-    for (const router::PendingAppend& entry : canonicalized()) {
-      journal::PreparedBody prepared;
-      journal::prepare_body(entry.record_fields(), prepared);
-      out.push_back(prepared.body);
-    }
-    return out;
-  }();
   std::size_t next = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(journal::body_digest(bodies[next++ & (kFrames - 1)]));
+    const router::PendingAppend& entry = prepared_entries()[next++ & (kFrames - 1)];
+    benchmark::DoNotOptimize(journal::body_digest(entry.prepared.body));
   }
 }
 BENCHMARK(BM_StageBodyDigest);
@@ -143,7 +142,7 @@ BENCHMARK(BM_StageBodyDigest);
 // Everything the network thread computes for one transaction before the commit, as
 // IngestServer::add_items does it: the request parsed into the parser's reused ParsedRequest,
 // the router's own PendingAppend filled and kept in a batch (of 128, then cleared) until its
-// commit (a fixed route instead of the rules, which rules_bench times).
+// commit.
 void BM_ParseCanonicalizeAndPrepareBody(benchmark::State& state) {
   constexpr std::size_t kBatch = 128;
   TransactionParser parser;
@@ -158,8 +157,7 @@ void BM_ParseCanonicalizeAndPrepareBody(benchmark::State& state) {
     router::PendingAppend& pending = batch.emplace_back();
     pending.take_fields(transaction);
     append_canonical_json(transaction, pending.canonical);
-    pending.decision = router::Decision{"legacy", "default", 0};
-    pending.received_at_us = 1'780'000'000'000'000;
+    route_fixed(pending);
     journal::prepare_body(pending.record_fields(), pending.prepared);
     benchmark::DoNotOptimize(pending);
   }
