@@ -12,7 +12,8 @@
 # Then prints a table and a JSON summary: accepted/s, p50/p99 ack latency, ratio to (a), the CPU
 # time per transaction of the router and of the load generator (they share the machine's cores,
 # so together they bound the rate), the bytes the router wrote per transaction, and the issue's
-# goal for each. --long adds a 1,000,000-transaction run that samples the router's memory
+# goal for each, and a floor under the CPU that 32×32's goal needs (echo messaging plus the
+# ceiling's journaling CPU per record, at 60% of the ceiling's rate). --long adds a 1,000,000-transaction run that samples the router's memory
 # every second (flat memory) and reads `coexist journal stats` (journal bytes per transaction).
 #
 # Uses the binaries of $BUILD_DIR (default: build/, the RelWithDebInfo `dev` preset). Scratch
@@ -349,6 +350,9 @@ ceiling = {
     "commits_per_s": median([r["commits_per_s"] for r in batched]),
     "mean_record_bytes": median([r["mean_record_bytes"] for r in batched]),
     "durable_commit_ms": median([r["durable_commit_ms"] for r in batched]),
+    # (None from a ceiling program too old to report its CPU time)
+    "cpu_us_per_record": median([r["cpu_us_per_record"] for r in batched
+                                 if "cpu_us_per_record" in r]),
 }
 summary = {"repeat": max([run["repeat"] for run in runs], default=0), "ceiling": ceiling,
            "scenarios": {}}
@@ -396,13 +400,30 @@ if echoes:
 longs = results("long", "long")
 if longs:
     summary["long"] = longs[0]
+# A floor under the CPU that 32x32's goal needs, from this run's figures alone: at 60% of the
+# ceiling's rate, every transaction costs at least the messaging of the echo row (server and
+# loadgen) plus what LMDB and the kernel spend on journaling one record in the ceiling run. Parsing,
+# validation, canonical JSON, hashing and batching come on top. How much of two cores the echo row
+# itself keeps busy says how much of them a run can use at all.
+if echoes and ceiling["records_per_s"] and ceiling["cpu_us_per_record"]:
+    e = summary["messaging_ceiling"]
+    rate = 0.6 * ceiling["records_per_s"]
+    floor_us = e["server_cpu_us_per_tx"] + e["loadgen_cpu_us_per_tx"] + ceiling["cpu_us_per_record"]
+    summary["cpu_floor_at_32x32_goal"] = {
+        "rate_per_s": round(rate),
+        "cpu_us_per_tx_at_least": round(floor_us, 2),
+        "cores_at_least": round(rate * floor_us / 1e6, 2),
+        "echo_row_cores": round(e["accepted_per_s"] * (e["server_cpu_us_per_tx"]
+                                                       + e["loadgen_cpu_us_per_tx"]) / 1e6, 2),
+    }
 
 row = "{:<8} {:>7} {:>11} {:>8} {:>8} {:>6} {:>9} {:>11} {:>8}   {}"
 print(row.format("scenario", "load", "accepted/s", "p50 ms", "p99 ms", "ratio", "commit ms",
                  "cpu us/tx", "wr B/tx", "goal"))
 if ceiling["records_per_s"]:
+    cpu = ceiling["cpu_us_per_record"]
     print(row.format("ceiling", "1000/tx", f"{ceiling['records_per_s']:,.0f}", "", "", "1.000",
-                     f"{ceiling['durable_commit_ms']:.2f}", "", "",
+                     f"{ceiling['durable_commit_ms']:.2f}", f"{cpu:.1f}" if cpu else "", "",
                      f"(records of {ceiling['mean_record_bytes']:.0f} B)"))
 if echoes:
     e = summary["messaging_ceiling"]
@@ -430,6 +451,11 @@ if longs:
           f"{rss['at_100_percent']:,} KiB; journal "
           f"{l['journal_bytes_per_transaction']:,.0f} B per transaction = "
           f"{l['journal_bytes_per_transaction'] / l['mean_canonical_bytes']:.2f}x canonical")
+if "cpu_floor_at_32x32_goal" in summary:
+    f = summary["cpu_floor_at_32x32_goal"]
+    print(f"32x32 goal's CPU floor: {f['rate_per_s']:,}/s x (echo messaging + ceiling journaling "
+          f"{f['cpu_us_per_tx_at_least']:.1f} us/tx) = {f['cores_at_least']:.2f} cores at least, "
+          f"before any parsing or hashing; the echo row keeps {f['echo_row_cores']:.2f} of 2 busy")
 print(json.dumps(summary, indent=2))
 EOF
 }
