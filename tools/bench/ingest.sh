@@ -404,9 +404,9 @@ if longs:
 # An estimate of the least CPU that 32x32's goal needs, from this run's figures alone: at 60% of
 # the ceiling's rate, every transaction costs the messaging of the echo row (server and loadgen,
 # measured at 8x32) plus what LMDB and the kernel spend journaling one record in the ceiling run
-# (1,000 per commit, so less than in any router batch). Parsing, validation, canonical JSON,
-# hashing and batching come on top. How much of two cores the echo row itself keeps busy says how
-# much of them a run can use at all.
+# (1,000 per commit: less per record than the router's smaller batches pay). Parsing,
+# validation, canonical JSON, hashing and batching come on top. How much of two cores the echo
+# row itself keeps busy says how much of them a run can use at all.
 if echoes and ceiling["records_per_s"] and ceiling["cpu_us_per_record"]:
     e = summary["messaging_ceiling"]
     rate = 0.6 * ceiling["records_per_s"]
