@@ -162,6 +162,31 @@ EOF
   # The router renames the ready file into place: once it exists it is whole.
   [[ -s $dir/ready.json ]] || { echo "ingest.sh: router not ready after 30 s" >&2; return 1; }
   ingest_endpoint=$(json_field "$dir/ready.json" ingest)
+  http_endpoint=$(json_field "$dir/ready.json" http)
+}
+
+# router_metrics: the router's own counters now, as one JSON object: its durable commits and the
+# seconds they took, and the seconds from receiving each request to sending its reply, summed
+# over the replies counted. The difference over a run says how big the group commits were, how
+# long they took, and how much of the clients' latency the request spent inside the router.
+router_metrics() {
+  python3 - "$http_endpoint" <<'EOF'
+import json, sys, urllib.request
+wanted = {"coexist_journal_commits_total": "commits",
+          "coexist_journal_commit_seconds_sum": "commit_s",
+          "coexist_ingest_ack_seconds_sum": "ack_s",
+          "coexist_ingest_ack_seconds_count": "acks"}
+found = {}
+with urllib.request.urlopen(f"http://{sys.argv[1]}/metrics", timeout=10) as response:
+    for line in response.read().decode().splitlines():
+        name, _, value = line.partition(" ")
+        if name in wanted:
+            found[wanted[name]] = float(value)
+missing = sorted(set(wanted.values()) - set(found))
+if missing:
+    sys.exit(f"ingest.sh: the router's /metrics lacks {', '.join(missing)}")
+print(json.dumps(found))
+EOF
 }
 
 # cpu_ticks PID: the process's user + system CPU time so far, in clock ticks.
@@ -243,13 +268,15 @@ run_scenario() {
   local probe
   probe=$(commit_ms "$work/probe-$name-$r") || return 1
   start_router "$dir" || return 1
-  local ticks_before ticks_after written_before written_after
+  local ticks_before ticks_after written_before written_after metrics_before metrics_after
+  metrics_before=$(router_metrics) || { stop_router; return 1; }
   ticks_before=$(cpu_ticks "$router_pid")
   written_before=$(written_bytes "$router_pid")
   loadgen "$dir/loadgen.json" --clients "$clients" --window "$window" --transactions "$count" \
     --seed "$r" || status=$?
   ticks_after=$(cpu_ticks "$router_pid")
   written_after=$(written_bytes "$router_pid")
+  metrics_after=$(router_metrics) || { stop_router; return 1; }
   local rss_kb anon_kb
   read -r rss_kb anon_kb < <(memory_kb "$router_pid")
   stop_router
@@ -262,7 +289,7 @@ run_scenario() {
   router_cpu_s=$(python3 -c 'import os, sys; print((int(sys.argv[2]) - int(sys.argv[1])) / os.sysconf("SC_CLK_TCK"))' \
     "$ticks_before" "$ticks_after")
   record scenario "$name" "$r" "$dir/loadgen.json" \
-    "{\"router_rss_kb\": $rss_kb, \"router_rss_anon_kb\": $anon_kb, \"durable_commit_ms\": $probe, \"router_cpu_s\": $router_cpu_s, \"router_written_bytes\": $((written_after - written_before))}"
+    "{\"router_rss_kb\": $rss_kb, \"router_rss_anon_kb\": $anon_kb, \"durable_commit_ms\": $probe, \"router_cpu_s\": $router_cpu_s, \"router_written_bytes\": $((written_after - written_before)), \"router_metrics_before\": $metrics_before, \"router_metrics_after\": $metrics_after}"
   rm -rf "$dir/journal"  # keep the logs, free the disk
 }
 
@@ -383,6 +410,21 @@ for name in ["1x1", "32x1", "8x32", "32x32", "1x256"]:
         "router_written_bytes_per_tx": median([r["router_written_bytes"] / r["transactions"]
                                                for r in rs]),
     }
+    # The router's own view of the run (its /metrics, before and after): how many transactions
+    # one group commit carried, how long a commit took, and how long a request stayed inside the
+    # router, from its receipt to its reply (mean). The clients' latency minus that is time in
+    # ZeroMQ, loopback TCP and the load generator, mostly waiting for a core.
+    def delta(r, key):
+        return r["router_metrics_after"][key] - r["router_metrics_before"][key]
+    seen = [r for r in rs if "router_metrics_after" in r and delta(r, "commits") > 0]
+    if seen:
+        s["router"] = {
+            "transactions_per_commit": median([r["status"]["accepted"] / delta(r, "commits")
+                                               for r in seen]),
+            "commit_ms": median([1e3 * delta(r, "commit_s") / delta(r, "commits") for r in seen]),
+            "held_ms_mean": median([1e3 * delta(r, "ack_s") / max(1, delta(r, "acks"))
+                                    for r in seen]),
+        }
     s["ratio_to_ceiling"] = (round(s["accepted_per_s"] / ceiling["records_per_s"], 3)
                              if ceiling["records_per_s"] else None)
     text, check = GOALS[name]
@@ -444,6 +486,15 @@ for name, s in summary["scenarios"].items():
                      s["goal"] if s["goal_met"] is None
                      else f"{s['goal']}: {'met' if s['goal_met'] else 'MISSED'}"
                      + (f" ({s['not_accepted']} not accepted!)" if s["not_accepted"] else "")))
+inside = {name: s for name, s in summary["scenarios"].items() if "router" in s}
+if inside:
+    print("inside the router (its /metrics): transactions per group commit, mean commit time, and "
+          "mean time from a request's receipt to its reply, beside the clients' p50")
+    for name, s in inside.items():
+        r = s["router"]
+        print(f"  {name:<6} {r['transactions_per_commit']:>8,.1f} tx/commit "
+              f"{r['commit_ms']:>7.3f} ms/commit   held {r['held_ms_mean']:>7.3f} ms   "
+              f"clients' p50 {s['latency_ms']['p50']:>7.3f} ms")
 if longs:
     l, rss, anon = longs[0], longs[0]["rss_kb"], longs[0]["rss_anon_kb"]
     print(f"long: {l['transactions']:,} transactions at {l['accepted_per_s']:,.0f}/s; router "
