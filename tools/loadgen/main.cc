@@ -23,7 +23,11 @@ int run(int argc, char** argv) {
   std::optional<Options> options = parse_options(argc, argv, exit_code);
   if (!options) return exit_code;
   Result<RequestPlan> plan = build_plan(*options);
-  if (!plan.is_ok()) return fail(plan.status().message());
+  if (!plan.is_ok()) {
+    int failed = fail(plan.status().message());
+    // A plan refused for its options (a --batch over the request size limit) is a usage error.
+    return plan.status().code() == Status::Code::invalid_argument ? kExitUsage : failed;
+  }
   std::unique_ptr<AckLog> ack_log;
   if (!options->acks_out.empty()) {
     Result<std::unique_ptr<AckLog>> opened = AckLog::open(options->acks_out);

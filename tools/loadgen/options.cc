@@ -24,16 +24,17 @@ po::options_description describe() {
   add("help,h", "print this help");
   add("endpoint", po::value<std::string>()->default_value("tcp://127.0.0.1:5570"),
       "the router's ingest endpoint");
-  add("clients", po::value<std::int64_t>()->default_value(1), "clients (one DEALER socket each), 1..256");
+  add("clients", po::value<std::int64_t>()->default_value(1),
+      "clients (one DEALER socket each), 1..256");
   add("window", po::value<std::int64_t>()->default_value(1),
       "requests in flight per client, 1..1024");
   add("transactions", po::value<std::int64_t>()->default_value(10000),
       "transactions to send in total, resubmissions included (>= 1)");
   add("batch", po::value<std::int64_t>()->default_value(1),
       "transactions per request; more than 1 sends JSON arrays (1..10000)");
-  add("seed", po::value<std::uint64_t>()->default_value(1), "generator seed");
-  add("first-index", po::value<std::uint64_t>()->default_value(0),
-      "generator index of the first transaction (rerun a range to resubmit it)");
+  add("seed", po::value<std::int64_t>()->default_value(1), "generator seed (>= 0)");
+  add("first-index", po::value<std::int64_t>()->default_value(0),
+      "generator index of the first transaction, >= 0 (rerun a range to resubmit it)");
   add("duplicates-percent", po::value<std::int64_t>()->default_value(0),
       "share of requests (0..100) that resubmit an earlier request of the same client");
   add("timeout-ms", po::value<std::int64_t>()->default_value(10000),
@@ -67,10 +68,11 @@ bool read_in_range(const po::variables_map& values, const char* name, std::int64
 bool read_options(const po::variables_map& values, Options& options) {
   constexpr auto kBatchMax = static_cast<std::int64_t>(limits::kRequestTransactionsMax);
   options.endpoint = values["endpoint"].as<std::string>();
-  options.seed = values["seed"].as<std::uint64_t>();
-  options.first_index = values["first-index"].as<std::uint64_t>();
   if (values.count("acks-out") != 0) options.acks_out = values["acks-out"].as<std::string>();
-  return read_in_range(values, "clients", 1, 256, options.clients) &&
+  // Both at most INT64_MAX: first_index + transactions cannot wrap, so every id of a run is new.
+  return read_in_range(values, "seed", 0, INT64_MAX, options.seed) &&
+         read_in_range(values, "first-index", 0, INT64_MAX, options.first_index) &&
+         read_in_range(values, "clients", 1, 256, options.clients) &&
          read_in_range(values, "window", 1, 1024, options.window) &&
          read_in_range(values, "transactions", 1, INT64_MAX, options.transactions) &&
          read_in_range(values, "batch", 1, kBatchMax, options.batch) &&
@@ -84,7 +86,13 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   po::options_description options = describe();
   po::variables_map values;
   try {
-    po::store(po::command_line_parser(argc, argv).options(options).run(), values);
+    // No positional arguments: a bare word (an endpoint without --endpoint, say) is refused
+    // rather than ignored.
+    po::store(po::command_line_parser(argc, argv)
+                  .options(options)
+                  .positional(po::positional_options_description())
+                  .run(),
+              values);
     po::notify(values);
   } catch (const po::error& error) {
     std::cerr << "coexist-loadgen: " << error.what() << "\n" << kSynopsis;

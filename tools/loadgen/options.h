@@ -16,7 +16,7 @@ inline constexpr int kExitTimeout = 3;  // some client waited timeout_ms without
 
 struct Options {
   std::string endpoint = "tcp://127.0.0.1:5570";
-  std::uint32_t clients = 1;           // 1..256, one thread and one DEALER socket each
+  std::uint32_t clients = 1;           // 1..256, one DEALER socket each, polled by one thread
   std::uint32_t window = 1;            // requests in flight per client, 1..1024
   std::uint64_t transactions = 10000;  // sent in total, resubmissions included
   std::uint64_t seed = 1;

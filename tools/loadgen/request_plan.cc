@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "model/canonical_json.h"
+#include "model/limits.h"
 #include "model/transaction_parser.h"
 #include "tools/loadgen/random_draw.h"
 #include "tools/loadgen/transaction_generator.h"
@@ -37,6 +38,15 @@ Status append_new_frame(const TransactionGenerator& generator, TransactionParser
     frame += transaction;
   }
   if (as_array) frame.push_back(']');
+  if (frame.size() > limits::kRequestBytesMax) {
+    // The router would answer the whole request too_large: no load worth measuring.
+    return Status::error(
+        Status::Code::invalid_argument,
+        "a request of " + std::to_string(count) + " transactions (" + std::to_string(first) + ".." +
+            std::to_string(first + count - 1) + ") is " + std::to_string(frame.size()) +
+            " bytes, over the router's request limit of " +
+            std::to_string(limits::kRequestBytesMax) + " bytes; use a smaller --batch");
+  }
   client.send_order.push_back(static_cast<std::uint32_t>(client.frames.size()));
   client.frames.push_back(std::move(frame));
   client.transactions_in_frame.push_back(count);

@@ -31,8 +31,9 @@ struct RequestPlan {
 
 // Deals options.transactions into requests of options.batch transactions, round-robin over the
 // clients; each request after a client's first resubmits one of that client's earlier requests
-// with probability duplicates_percent (deterministic from the seed). Fails only when the
-// generator produced a transaction the model rejects: a bug in the generator.
+// with probability duplicates_percent (deterministic from the seed). Fails when a request would
+// exceed the router's request size limit (too large a batch), and when the generator produced a
+// transaction the model rejects: a bug in the generator.
 [[nodiscard]] Result<RequestPlan> build_plan(const Options& options);
 
 }  // namespace coexist::loadgen
