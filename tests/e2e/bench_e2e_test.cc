@@ -115,7 +115,9 @@ TEST(IngestBenchmarkTest, ASmallRunReportsFiguresThatAgreeWithTheLoad) {
     EXPECT_EQ(scenario["transactions"], 400);
     EXPECT_EQ(scenario["not_accepted"], 0);
     EXPECT_GT(scenario["accepted_per_s"].get<double>(), 0);
-    EXPECT_GT(scenario["router_cpu_us_per_tx"].get<double>(), 0);
+    // Read in clock ticks of 10 ms: a run this short may take less than one, so only its
+    // presence is checked.
+    EXPECT_TRUE(scenario["router_cpu_us_per_tx"].is_number());
     EXPECT_GT(scenario["router_written_bytes_per_tx"].get<double>(), 0);
     // The router's own view of the run, read from its /metrics.
     EXPECT_GT(scenario["router"]["held_ms_mean"].get<double>(), 0);
