@@ -68,7 +68,7 @@ std::string describe(TextProblem problem, const TextRule& rule) {
         case TextFormat::snake_case:
           return "must be lower snake case such as \"credit_memo\"";
         case TextFormat::date:
-          return "must be a real calendar date written YYYY-MM-DD";
+          return "must be a real calendar date written YYYY-MM-DD, 1900-01-01 to 9999-12-31";
         case TextFormat::traceparent:
           return "must be a W3C traceparent such as "
                  "\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"";

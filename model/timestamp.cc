@@ -1,5 +1,6 @@
 #include "model/timestamp.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -47,7 +48,9 @@ std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text) {
       }
       return value;
     };
-    if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':')
+    // RFC 3339 (section 5.6, note) allows "t" and "z" in lower case.
+    if (text.size() < 20 || (text[10] != 'T' && text[10] != 't') || text[13] != ':' ||
+        text[16] != ':')
       return std::nullopt;
     int hour = digits(11, 2);
     int minute = digits(14, 2);
@@ -61,10 +64,13 @@ std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text) {
              std::isdigit(static_cast<unsigned char>(text[end_of_fraction])) != 0) {
         ++end_of_fraction;
       }
+      // Any number of digits, as RFC 3339 allows (Go and Java print nine): the journal keeps
+      // microseconds, so digits past the sixth are dropped, which rounds towards the past.
       std::size_t count = end_of_fraction - at - 1;
-      if (count == 0 || count > 6) return std::nullopt;
-      fraction_us = digits(at + 1, count);
-      for (std::size_t i = count; i < 6; ++i) fraction_us *= 10;
+      if (count == 0) return std::nullopt;
+      const std::size_t kept = std::min<std::size_t>(count, 6);
+      fraction_us = digits(at + 1, kept);
+      for (std::size_t i = kept; i < 6; ++i) fraction_us *= 10;
       at = end_of_fraction;
     }
     // "Z", or a numeric offset "+01:00" / "-05:30": the instant is then the local time minus it.
@@ -76,7 +82,7 @@ std::optional<std::int64_t> parse_rfc3339_utc(const std::string& text) {
         return std::nullopt;
       }
       offset_s = (offset_hours * 3600 + offset_minutes * 60) * (text[at] == '-' ? -1 : 1);
-    } else if (at + 1 != text.size() || text[at] != 'Z') {
+    } else if (at + 1 != text.size() || (text[at] != 'Z' && text[at] != 'z')) {
       return std::nullopt;
     }
     parts.tm_hour = hour;

@@ -128,6 +128,30 @@ void read_journal(FieldReader& reader, const json& root, const std::filesystem::
                         out.map_size_mb_initial);
 }
 
+// The port of "host:port": digits only, at most 65535. `wildcard` also takes ZeroMQ's "*" (bind
+// to any free port). Without this, libzmq reads "110000" modulo 65536 and binds port 44464.
+bool is_port(std::string_view text, bool wildcard) {
+  if (wildcard && text == "*") return true;
+  unsigned number = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  return !text.empty() && error == std::errc{} && end == text.data() + text.size() &&
+         number <= 65535;
+}
+
+// "tcp://host:port", "ipc://path": a transport, "://" and something after it; a tcp endpoint's
+// port must be a real one (0 and "*" only where the router binds: `wildcard`).
+bool looks_like_endpoint(const std::string& text, bool wildcard) {
+  const std::size_t separator = text.find("://");
+  if (separator == std::string::npos || separator == 0 || separator + 3 >= text.size())
+    return false;
+  if (text.compare(0, separator, "tcp") != 0) return true;
+  const std::string_view address = std::string_view(text).substr(separator + 3);
+  const std::size_t colon = address.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  const std::string_view port = address.substr(colon + 1);
+  return is_port(port, wildcard) && (wildcard || port != "0");
+}
+
 void read_listen(FieldReader& reader, const json& root, ListenConfig& out) {
   if (!root.contains("listen")) return;
   const json& section = root.at("listen");
@@ -136,8 +160,11 @@ void read_listen(FieldReader& reader, const json& root, ListenConfig& out) {
   reader.string_field(section, "listen", "admin", false, out.admin);
   reader.string_field(section, "listen", "http", false, out.http);
   for (const auto& [key, endpoint] : {std::pair{"ingest", out.ingest}, {"admin", out.admin}}) {
-    if (!reader.failed() && endpoint.find("://") == std::string::npos) {
-      reader.fail(std::string("listen.") + key, "\"" + endpoint + "\" is not a ZeroMQ endpoint");
+    if (!reader.failed() && !looks_like_endpoint(endpoint, true)) {
+      reader.fail(std::string("listen.") + key,
+                  "\"" + endpoint +
+                      "\" is not a ZeroMQ endpoint such as tcp://127.0.0.1:5570 (a tcp port is "
+                      "0..65535 or *)");
     }
   }
   if (!reader.failed() && !out.http.empty()) {
@@ -145,10 +172,7 @@ void read_listen(FieldReader& reader, const json& root, ListenConfig& out) {
     std::string_view port = colon == std::string::npos
                                 ? std::string_view()
                                 : std::string_view(out.http).substr(colon + 1);
-    unsigned number = 0;
-    auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
-    if (colon == std::string::npos || colon == 0 || port.empty() || error != std::errc{} ||
-        end != port.data() + port.size() || number > 65535) {
+    if (colon == std::string::npos || colon == 0 || !is_port(port, false)) {
       reader.fail("listen.http", "\"" + out.http +
                                      "\" must be host:port with a port of 0..65535 (or empty to "
                                      "disable)");
@@ -174,12 +198,6 @@ const std::map<std::string, AdapterShape>& adapter_shapes() {
       {"pg_interface", {{"adapter", "conninfo", "table", "mapping"}, {"conninfo"}, {"mapping"}}},
   };
   return kShapes;
-}
-
-// "tcp://host:port", "ipc://path": a transport, "://" and something after it.
-bool looks_like_endpoint(const std::string& text) {
-  const std::size_t separator = text.find("://");
-  return separator != std::string::npos && separator > 0 && separator + 3 < text.size();
 }
 
 // One part of a table name as PostgreSQL reads it unquoted: a letter (any non-ASCII byte counts,
@@ -224,10 +242,11 @@ void check_target_values(FieldReader& reader, const std::string& path, const Tar
   auto text = [&](const char* key) {
     return settings.contains(key) ? settings.at(key).get<std::string>() : std::string();
   };
-  if (target.adapter == "zmq" && !looks_like_endpoint(text("endpoint"))) {
-    return reader.fail(
-        path + ".endpoint",
-        "\"" + text("endpoint") + "\" is not a ZeroMQ endpoint such as tcp://host:port");
+  if (target.adapter == "zmq" && !looks_like_endpoint(text("endpoint"), false)) {
+    return reader.fail(path + ".endpoint",
+                       "\"" + text("endpoint") +
+                           "\" is not a ZeroMQ endpoint such as tcp://host:port (a tcp port is "
+                           "1..65535)");
   }
   if (target.adapter == "http") {
     if (text("profile") != "hledger") {
@@ -305,6 +324,11 @@ void read_sections(FieldReader& reader, const json& root, const std::filesystem:
   read_listen(reader, root, config.listen);
   std::string rules;
   reader.string_field(root, "", "rules", false, rules);
+  // An empty name is refused rather than read as "no rules": a config template whose variable
+  // went unset would otherwise start a new journal routing everything to legacy by default.
+  if (!reader.failed() && root.contains("rules") && rules.empty()) {
+    reader.fail("rules", "must name a rules file (leave the key out to start without rules)");
+  }
   if (!rules.empty()) config.rules = resolve(base, rules);
   if (root.contains("targets") && !reader.failed()) {
     if (!root.at("targets").is_object()) {
@@ -359,6 +383,12 @@ Result<Config> parse_config(std::string_view json_text, const std::filesystem::p
 }
 
 Result<Config> load_config(const std::filesystem::path& file) {
+  // A stream opens a directory and reads it as empty: say what it is instead of "not valid JSON".
+  std::error_code error;
+  if (std::filesystem::is_directory(file, error)) {
+    return Status::error(Status::Code::invalid_argument,
+                         "cannot read " + file.string() + ": is a directory");
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     return Status::error(Status::Code::invalid_argument, "cannot read " + file.string());

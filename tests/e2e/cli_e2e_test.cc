@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <thread>
+#include <zmq.hpp>
 
 #include "tests/e2e/router_process.h"
 #include "tests/journal/journal_fixture.h"
@@ -61,6 +63,8 @@ TEST_F(CliE2eTest, SendPrintsOneAckPerLineAndExitsZeroWhenAllAccepted) {
   ASSERT_EQ(acks.size(), 2U) << "blank lines are skipped";
   EXPECT_EQ(acks[0]["seq"], 1);
   EXPECT_EQ(acks[1]["seq"], 2);
+  EXPECT_EQ(acks[0]["line"], 1);
+  EXPECT_EQ(acks[1]["line"], 3) << "blank lines are counted: line is the input's line number";
 }
 
 TEST_F(CliE2eTest, SendExitsOneWhenAnyTransactionIsRejected) {
@@ -69,6 +73,71 @@ TEST_F(CliE2eTest, SendExitsOneWhenAnyTransactionIsRejected) {
   auto acks = json_lines(result.out);
   ASSERT_EQ(acks.size(), 2U);
   EXPECT_EQ(acks[1]["error"]["code"], "malformed_json");
+  EXPECT_EQ(acks[1]["line"], 2) << "an ack without an id still names the line it answers";
+}
+
+// A script that saves a digest to a full disk, or pipes acks into a broken file, must not be told
+// all went well: every command checks that its standard output was written.
+TEST_F(CliE2eTest, OutputThatCannotBeWrittenIsExitFourNotSilence) {
+  ASSERT_EQ(send(write_lines(dir_, "one.jsonl", {sample_transaction(1)})).exit_code, 0);
+  const std::string journal_dir = router_.journal_dir().string();
+  auto to_full = [&](const std::vector<std::string>& arguments) {
+    auto err_file = dir_.path() / "full.err";
+    ChildProcess child(binary("coexist"), arguments, "/dev/full", err_file,
+                       write_lines(dir_, "in.jsonl", {sample_transaction(2)}));
+    CommandResult result;
+    result.exit_code = child.wait_for_exit(std::chrono::minutes(1)).value_or(-1);
+    result.err = read_file(err_file);
+    return result;
+  };
+  for (const std::vector<std::string>& arguments :
+       {std::vector<std::string>{"journal", "digest", "--journal", journal_dir},
+        {"journal", "stats", "--journal", journal_dir},
+        {"journal", "verify", "--journal", journal_dir},
+        {"journal", "show", "1", "--journal", journal_dir},
+        {"journal", "list", "--journal", journal_dir},
+        {"rules", "history", "--journal", journal_dir},
+        {"send", "--endpoint", router_.ingest(), "-"}}) {
+    auto result = to_full(arguments);
+    EXPECT_EQ(result.exit_code, 4) << arguments[0] << " " << arguments[1] << ": " << result.err;
+    EXPECT_NE(result.err.find("cannot write standard output"), std::string::npos)
+        << arguments[0] << " " << arguments[1] << ": " << result.err;
+  }
+  EXPECT_EQ(journal({"digest"}).exit_code, 0) << "a writable output is still fine";
+}
+
+// A fake router answers one request `rejected` and the other `error` (retryable): `send` exits 3,
+// so a script that resends on 3 gets the refused one in; the rejection answers again next time.
+TEST(CliSendExitCodesTest, ARetryableErrorOutranksARejection) {
+  TempDir dir;
+  zmq::context_t context(1);
+  zmq::socket_t fake(context, zmq::socket_type::router);
+  fake.set(zmq::sockopt::linger, 0);
+  fake.set(zmq::sockopt::rcvtimeo, 10000);
+  fake.bind("tcp://127.0.0.1:*");
+  const std::string endpoint = fake.get(zmq::sockopt::last_endpoint);
+  std::thread answer([&] {
+    const char* acks[] = {
+        R"({"id":"A","source":"s","status":"rejected","error":{"code":"unbalanced","message":"x"}})",
+        R"({"id":"B","source":"s","status":"error","error":{"code":"journal_full","message":"y"}})"};
+    for (const char* ack : acks) {
+      zmq::message_t identity;
+      zmq::message_t request;
+      if (!fake.recv(identity) || !fake.recv(request)) return;
+      fake.send(identity, zmq::send_flags::sndmore);
+      fake.send(zmq::buffer(std::string_view(ack)), zmq::send_flags::none);
+    }
+  });
+  auto file = write_lines(dir, "two.jsonl", {sample_transaction(1), sample_transaction(2)});
+  auto result = coexist(dir, {"send", "--endpoint", endpoint, "--window", "1", file.string()});
+  answer.join();
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  auto acks = json_lines(result.out);
+  ASSERT_EQ(acks.size(), 2U) << result.out;
+  EXPECT_EQ(acks[0]["status"], "rejected");
+  EXPECT_EQ(acks[0]["line"], 1);
+  EXPECT_EQ(acks[1]["status"], "error");
+  EXPECT_EQ(acks[1]["line"], 2);
 }
 
 TEST_F(CliE2eTest, SendReadsStandardInput) {
@@ -143,6 +212,15 @@ TEST_F(CliE2eTest, VerifyAgainstASavedDigestPasses) {
   auto verify = journal({"verify", "--digest", digest_file.string(), "--output", "json"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
   EXPECT_EQ(nlohmann::json::parse(verify.out)["records"], 2);
+  // Seq 0 is the empty journal: only the all-zero hash is its digest, anything else is forged.
+  auto forged =
+      write_lines(dir_, "forged.json", {R"({"seq":0,"hash":")" + std::string(64, '1') + R"("})"});
+  auto refused = journal({"verify", "--digest", forged.string()});
+  EXPECT_EQ(refused.exit_code, 2) << refused.out;
+  EXPECT_NE(refused.err.find("seq 0"), std::string::npos) << refused.err;
+  auto empty =
+      write_lines(dir_, "empty.json", {R"({"seq":0,"hash":")" + std::string(64, '0') + R"("})"});
+  EXPECT_EQ(journal({"verify", "--digest", empty.string()}).exit_code, 0);
 }
 
 TEST_F(CliE2eTest, ReadCommandsWorkWhileTheRouterWrites) {
@@ -177,6 +255,15 @@ TEST(CliExitCodesTest, BadConfigIsTwoAndNamesTheField) {
   result = coexist(dir, {"serve", "--config", unknown.string()});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("jounral"), std::string::npos) << result.err;
+  result = coexist(dir, {"serve", "--config", dir.path().string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("is a directory"), std::string::npos) << result.err;
+  // libzmq would read port 110000 modulo 65536 and bind 44464, where no client looks.
+  auto wrapped =
+      write_lines(dir, "port.json", {R"({"listen": {"ingest": "tcp://127.0.0.1:110000"}})"});
+  result = coexist(dir, {"serve", "--config", wrapped.string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("listen.ingest"), std::string::npos) << result.err;
 }
 
 TEST(CliExitCodesTest, MissingJournalIsFourAndUnknownCommandIsTwo) {
@@ -239,8 +326,9 @@ TEST(CliStoredRecordsTest, ARecordAnOlderRouterAcceptedIsReadByVerifyAndSimulate
     RequestBuilder older_router(ParsePurpose::stored);
     std::string self_amending = transaction_json("T1", "10.00", "DE01");
     self_amending.insert(self_amending.size() - 1, R"(,"amends":"T1")");
-    std::vector<journal::AppendRequest> batch{older_router.make(self_amending),
-                                              older_router.make(transaction_json("T2", "5.00", "US01"))};
+    std::vector<journal::AppendRequest> batch{
+        older_router.make(self_amending),
+        older_router.make(transaction_json("T2", "5.00", "US01"))};
     std::vector<journal::AppendResult> results;
     ASSERT_TRUE(journal->append_batch(batch, results).is_ok());
     ASSERT_EQ(results.at(0).status, journal::AppendStatus::accepted);
@@ -253,8 +341,8 @@ TEST(CliStoredRecordsTest, ARecordAnOlderRouterAcceptedIsReadByVerifyAndSimulate
   auto draft = dir.path() / "draft.json";
   std::ofstream(draft)
       << R"({"default": "legacy", "rules": [{"name": "DE receivables", "when": {"entity": "DE01", "account": "12"}, "route": "new"}]})";
-  auto simulated = coexist(dir, {"rules", "simulate", draft.string(), "--journal", journal_arg,
-                                 "--output", "json"});
+  auto simulated = coexist(
+      dir, {"rules", "simulate", draft.string(), "--journal", journal_arg, "--output", "json"});
   ASSERT_EQ(simulated.exit_code, 0) << simulated.out << simulated.err;
   auto report = nlohmann::json::parse(simulated.out);
   EXPECT_EQ(report["examined"], 2);

@@ -42,13 +42,22 @@ TEST(TimestampTest, OffsetsStayWithinTheYearsRfc3339CanWrite) {
   EXPECT_EQ(format_rfc3339_utc(*first), "1900-01-01T00:00:00.000000Z");
 }
 
+// Go's RFC3339Nano and Java's Instant print nine digits; RFC 3339 takes "t" and "z" too.
+TEST(TimestampTest, LongerFractionsAreKeptToTheMicrosecondAndLowerCaseLettersAccepted) {
+  EXPECT_EQ(parse_rfc3339_utc("2025-11-24T16:00:00.123456789Z"), 1'764'000'000'123'456);
+  EXPECT_EQ(parse_rfc3339_utc("2025-11-24T16:00:00.1234569999999Z"), 1'764'000'000'123'456);
+  EXPECT_EQ(parse_rfc3339_utc("2025-11-24T17:00:00.000000999+01:00"), 1'764'000'000'000'000);
+  EXPECT_EQ(parse_rfc3339_utc("2025-11-24t16:00:00z"), 1'764'000'000'000'000);
+}
+
 TEST(TimestampTest, RejectsAnythingButStrictRfc3339) {
   for (const char* bad :
        {"", "2026-02-30", "2026-11-25T-1:00:00Z", "2026-11-25T24:00:00Z", "2026-11-25T10:00:00",
         "2026-11-25T10:00:00+1:00", "2026-11-25T10:00:00+01", "2026-11-25T10:00:00+0100",
         "2026-11-25T10:00:00+24:00", "2026-11-25T10:00:00+01:60", "2026-11-25T10:00:00Z+01:00",
         "2026-11-25T10:00:00+01:00junk", "2026-11-25 10:00:00Z", "2026-11-25T10:00:00.Z",
-        "2026-11-25T10:00:00.1234567Z", "2026-11-25T1:00:00Z", "2026-11-25T10:00:00Zjunk"}) {
+        "2026-11-25T10:00:00.123456789", "2026-11-25T1:00:00Z", "2026-11-25T10:00:00Zjunk",
+        "2026-11-25x10:00:00Z", "2026-11-25T10:00:00.12x3Z"}) {
     EXPECT_FALSE(parse_rfc3339_utc(bad).has_value()) << bad;
   }
 }

@@ -181,12 +181,20 @@ TEST_F(TransactionParserTest, TypeMustBeLowerSnakeCase) {
 }
 
 TEST_F(TransactionParserTest, ThirtiethOfFebruaryIsSchema) {
-  EXPECT_TRUE(is_rejected(parse_with("posting_date", "2026-02-30"), RejectionCode::schema,
-                          "posting_date", "must be a real calendar date written YYYY-MM-DD"));
-  EXPECT_TRUE(is_rejected(parse_with("document_date", "2026-13-01"), RejectionCode::schema,
-                          "document_date", "must be a real calendar date written YYYY-MM-DD"));
-  EXPECT_TRUE(is_rejected(parse_with("posting_date", "2026-11-25T10:00:00Z"), RejectionCode::schema,
-                          "posting_date", "must be a real calendar date written YYYY-MM-DD"));
+  EXPECT_TRUE(
+      is_rejected(parse_with("posting_date", "2026-02-30"), RejectionCode::schema, "posting_date",
+                  "must be a real calendar date written YYYY-MM-DD, 1900-01-01 to 9999-12-31"));
+  EXPECT_TRUE(
+      is_rejected(parse_with("document_date", "2026-13-01"), RejectionCode::schema, "document_date",
+                  "must be a real calendar date written YYYY-MM-DD, 1900-01-01 to 9999-12-31"));
+  EXPECT_TRUE(is_rejected(
+      parse_with("posting_date", "2026-11-25T10:00:00Z"), RejectionCode::schema, "posting_date",
+      "must be a real calendar date written YYYY-MM-DD, 1900-01-01 to 9999-12-31"));
+  // The range is in the message: without it "1899-12-31" would look like a real date refused.
+  EXPECT_TRUE(
+      is_rejected(parse_with("posting_date", "1899-12-31"), RejectionCode::schema, "posting_date",
+                  "must be a real calendar date written YYYY-MM-DD, 1900-01-01 to 9999-12-31"));
+  EXPECT_TRUE(parse_with("posting_date", "1900-01-01").transaction.has_value());
 }
 
 TEST_F(TransactionParserTest, UnknownCurrencyIsUnknownCurrency) {

@@ -321,7 +321,10 @@ TEST(ConfigTest, TargetValuesThatCannotWorkAreRefused) {
                 HasSubstr("targets.new.url: "))
         << url;
   }
-  for (const char* endpoint : {"garbage", "://h:1", "tcp://"}) {
+  // A target is connected to, so its tcp port is 1..65535: no "*", no 0, nothing libzmq would
+  // read modulo 65536.
+  for (const char* endpoint :
+       {"garbage", "://h:1", "tcp://", "tcp://h:0", "tcp://h:*", "tcp://h:70000", "tcp://h"}) {
     EXPECT_THAT(error_of(std::string(R"({"targets":{"new":{"adapter":"zmq","endpoint":")") +
                          endpoint + R"("}}})"),
                 HasSubstr("targets.new.endpoint: "))
@@ -470,8 +473,10 @@ TEST(ConfigTest, AbsolutePathsAreKept) {
   EXPECT_EQ(config.targets.at("legacy").settings.at("path"), "/exports/l.jsonl");
 }
 
-TEST(ConfigTest, EmptyRulesMeansNoRulesFile) {
-  EXPECT_TRUE(accepted(R"({"rules":""})").rules.empty());
+TEST(ConfigTest, EmptyRulesIsRefusedAndAbsentRulesMeansNone) {
+  EXPECT_EQ(error_of(R"({"rules":""})"),
+            "rules: must name a rules file (leave the key out to start without rules)");
+  EXPECT_TRUE(accepted(R"({})").rules.empty());
 }
 
 TEST(ConfigTest, LoadConfigResolvesAgainstTheFilesFolder) {
@@ -643,10 +648,12 @@ TEST(ConfigTest, ListenEndpointsAreKept) {
 }
 
 TEST(ConfigTest, IngestWithoutTransportIsNotAZeroMqEndpoint) {
-  EXPECT_EQ(error_of(R"({"listen":{"ingest":"127.0.0.1:5570"}})"),
-            R"(listen.ingest: "127.0.0.1:5570" is not a ZeroMQ endpoint)");
-  EXPECT_EQ(error_of(R"({"listen":{"ingest":""}})"),
-            R"(listen.ingest: "" is not a ZeroMQ endpoint)");
+  EXPECT_EQ(
+      error_of(R"({"listen":{"ingest":"127.0.0.1:5570"}})"),
+      R"(listen.ingest: "127.0.0.1:5570" is not a ZeroMQ endpoint such as tcp://127.0.0.1:5570 (a tcp port is 0..65535 or *))");
+  EXPECT_EQ(
+      error_of(R"({"listen":{"ingest":""}})"),
+      R"(listen.ingest: "" is not a ZeroMQ endpoint such as tcp://127.0.0.1:5570 (a tcp port is 0..65535 or *))");
 }
 
 TEST(ConfigTest, HttpPortMustBeAPortNumber) {
@@ -662,8 +669,31 @@ TEST(ConfigTest, HttpPortMustBeAPortNumber) {
 }
 
 TEST(ConfigTest, AdminWithoutTransportIsNotAZeroMqEndpoint) {
-  EXPECT_EQ(error_of(R"({"listen":{"admin":"localhost:5571"}})"),
-            R"(listen.admin: "localhost:5571" is not a ZeroMQ endpoint)");
+  EXPECT_EQ(
+      error_of(R"({"listen":{"admin":"localhost:5571"}})"),
+      R"(listen.admin: "localhost:5571" is not a ZeroMQ endpoint such as tcp://127.0.0.1:5570 (a tcp port is 0..65535 or *))");
+}
+
+// libzmq reads a port modulo 65536: "110000" would bind 44464 and no client would find it.
+TEST(ConfigTest, TcpListenPortsMustBeRealPorts) {
+  for (const char* key : {"ingest", "admin"}) {
+    for (const char* endpoint :
+         {"tcp://127.0.0.1:110000", "tcp://127.0.0.1:65536", "tcp://127.0.0.1:", "tcp://127.0.0.1",
+          "tcp://127.0.0.1:55x", "tcp://:5570", "tcp://127.0.0.1:-1"}) {
+      EXPECT_EQ(error_of(std::string(R"({"listen":{")") + key + R"(":")" + endpoint + R"("}})"),
+                std::string("listen.") + key + ": \"" + endpoint +
+                    "\" is not a ZeroMQ endpoint such as tcp://127.0.0.1:5570 (a tcp port is "
+                    "0..65535 or *)")
+          << key << " " << endpoint;
+    }
+    for (const char* endpoint : {"tcp://127.0.0.1:65535", "tcp://127.0.0.1:*", "tcp://*:5570",
+                                 "tcp://[::1]:5570", "tcp://127.0.0.1:0", "ipc:///tmp/x:99999"}) {
+      EXPECT_TRUE(
+          parse_config(std::string(R"({"listen":{")") + key + R"(":")" + endpoint + R"("}})", kBase)
+              .is_ok())
+          << key << " " << endpoint;
+    }
+  }
 }
 
 TEST(ConfigTest, HttpWithoutPortIsRefused) {

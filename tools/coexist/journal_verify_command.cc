@@ -2,9 +2,8 @@
 
 #include <fstream>
 #include <iostream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "journal/verify.h"
 #include "tools/coexist/cli.h"
@@ -32,7 +31,14 @@ std::optional<journal::Head> read_digest(const std::string& file, std::string& e
     error = file + ": hash must be 64 lower-case hex digits";
     return std::nullopt;
   }
-  return journal::Head{document["seq"].get<std::uint64_t>(), *hash};
+  journal::Head head{document["seq"].get<std::uint64_t>(), *hash};
+  // Seq 0 is the empty journal, whose digest is the all-zero hash; any other hash there was not
+  // printed by `journal digest` and would otherwise vouch for nothing while verify says ok.
+  if (head.seq == 0 && head.hash != journal::Hash{}) {
+    error = file + ": seq 0 (an empty journal) has the all-zero hash; this digest is not one";
+    return std::nullopt;
+  }
+  return head;
 }
 
 nlohmann::json head_json(const journal::Head& head) {
@@ -47,7 +53,8 @@ int run_journal_verify(const Arguments& arguments) {
   options.add_options()("digest", po::value<std::string>(),
                         "also prove the history up to this saved digest is unchanged");
   po::variables_map values;
-  if (auto exit_code = parse_options(arguments, options, {}, "[--digest F]", values)) return *exit_code;
+  if (auto exit_code = parse_options(arguments, options, {}, "[--digest F]", values))
+    return *exit_code;
   bool as_json = false;
   if (!json_output(values, as_json)) return kExitUsage;
   std::optional<journal::Head> digest;
@@ -68,7 +75,8 @@ int run_journal_verify(const Arguments& arguments) {
     return kExitJournal;
   }
   const journal::VerifyReport& report = result.value();
-  nlohmann::json document{{"ok", report.ok}, {"records", report.records}, {"head", head_json(report.head)}};
+  nlohmann::json document{
+      {"ok", report.ok}, {"records", report.records}, {"head", head_json(report.head)}};
   if (!report.ok) {
     document["first_bad_seq"] = report.first_bad_seq;
     document["problem"] = report.problem;
@@ -88,7 +96,8 @@ int run_journal_digest(const Arguments& arguments) {
   po::options_description options("options");
   add_journal_options(options);
   po::variables_map values;
-  if (auto exit_code = parse_options(arguments, options, {}, "[--journal DIR]", values)) return *exit_code;
+  if (auto exit_code = parse_options(arguments, options, {}, "[--journal DIR]", values))
+    return *exit_code;
   bool as_json = false;  // a digest is JSON either way (verify --digest reads it); still checked
   if (!json_output(values, as_json)) return kExitUsage;
   int exit_code = kExitOk;

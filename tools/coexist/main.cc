@@ -1,5 +1,6 @@
 // coexist: the one CLI (DESIGN.md, "CLI").
 
+#include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -29,6 +30,33 @@ exit codes: 0 ok, 1 a check failed or a transaction was rejected, 2 usage or con
             3 router unreachable, 4 journal error
 )";
 
+// A command's result is only as good as its output: a digest saved to a full disk or acks piped
+// into a closed file are lost. The commands write standard output as they go; this checks, once
+// they are done, that all of it reached its destination. A failure turns "ok" and "a check
+// failed" into kExitJournal, as `journal list` and `export` report their own output failures;
+// usage errors, an unreachable router and journal errors keep their codes and their own message.
+// `serve` is left out: what it prints is its log, not a result.
+int finish_output(const std::string& command, int exit_code) {
+  std::cout.flush();
+  const bool written =
+      static_cast<bool>(std::cout) && std::fflush(stdout) == 0 && std::ferror(stdout) == 0;
+  if (written ||
+      (exit_code != coexist::cli::kExitOk && exit_code != coexist::cli::kExitCheckFailed)) {
+    return exit_code;
+  }
+  std::cerr << "coexist " << command << ": cannot write standard output\n";
+  return coexist::cli::kExitJournal;
+}
+
+int dispatch(const std::string& command, const coexist::cli::Arguments& arguments) {
+  if (command == "serve") return coexist::cli::run_serve(arguments);
+  if (command == "send") return coexist::cli::run_send(arguments);
+  if (command == "journal") return coexist::cli::run_journal(arguments);
+  if (command == "rules") return coexist::cli::run_rules(arguments);
+  std::cerr << "coexist: unknown command \"" << command << "\"\n\n" << kUsage;
+  return coexist::cli::kExitUsage;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,10 +67,9 @@ int main(int argc, char** argv) {
   }
   std::string command = words[0];
   coexist::cli::Arguments arguments{command, {words.begin() + 1, words.end()}};
-  if (command == "serve") return coexist::cli::run_serve(arguments);
-  if (command == "send") return coexist::cli::run_send(arguments);
-  if (command == "journal") return coexist::cli::run_journal(arguments);
-  if (command == "rules") return coexist::cli::run_rules(arguments);
-  std::cerr << "coexist: unknown command \"" << command << "\"\n\n" << kUsage;
-  return coexist::cli::kExitUsage;
+  const int exit_code = dispatch(command, arguments);
+  if (command == "serve") return exit_code;
+  // "journal digest", not just "journal": the message names what lost its output.
+  const bool has_subcommand = words.size() > 1 && !words[1].starts_with("-");
+  return finish_output(has_subcommand ? command + " " + words[1] : command, exit_code);
 }

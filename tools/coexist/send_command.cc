@@ -1,9 +1,11 @@
 // coexist send: submits JSON lines to the router's ingest socket, pipelined, and prints one ack
-// line per input line, in input order (the router answers a client in arrival order).
+// line per input line, in input order (the router answers a client in arrival order). Each ack
+// printed gains "line": the input line it answers, counted from 1 with blank lines included, so a
+// script can match an ack without an id (malformed JSON) to the line that caused it.
 
+#include <deque>
 #include <fstream>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 #include <zmq.hpp>
 
@@ -17,34 +19,40 @@ struct SendTally {
   std::size_t retryable = 0;
 };
 
-void tally_ack(const nlohmann::json& ack, SendTally& tally) {
-  std::string status = ack.is_object() ? ack.value("status", "") : "";
-  if (status == "rejected") ++tally.rejected;
-  if (status == "error") ++tally.retryable;
-}
-
-void print_ack(const std::string& reply, bool as_json, SendTally& tally) {
-  nlohmann::json ack = nlohmann::json::parse(reply, nullptr, false);
-  if (ack.is_array()) {
-    for (const auto& element : ack) tally_ack(element, tally);
-  } else {
-    tally_ack(ack, tally);
-  }
-  if (as_json || ack.is_discarded()) {
-    std::cout << reply << "\n";
+void print_ack(const std::string& reply, std::size_t line_number, bool as_json, SendTally& tally) {
+  // ordered_json keeps the router's key order: the printed ack reads like the one on the wire.
+  nlohmann::ordered_json ack = nlohmann::ordered_json::parse(reply, nullptr, false);
+  if (ack.is_discarded()) {
+    std::cout << reply << "\n";  // not JSON: shown as received rather than hidden
     return;
   }
-  auto print_one = [](const nlohmann::json& one) {
-    std::cout << one.value("status", "?") << "\t" << one.value("source", "") << "/"
-              << one.value("id", "");
+  auto annotate = [&](nlohmann::ordered_json& one) {
+    if (!one.is_object()) return;
+    std::string status = one.value("status", "");
+    if (status == "rejected") ++tally.rejected;
+    if (status == "error") ++tally.retryable;
+    one["line"] = line_number;
+  };
+  if (ack.is_array()) {
+    for (auto& element : ack) annotate(element);
+  } else {
+    annotate(ack);
+  }
+  if (as_json) {
+    std::cout << ack.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    return;
+  }
+  auto print_one = [](const nlohmann::ordered_json& one) {
+    std::cout << one.value("line", 0) << "\t" << one.value("status", "?") << "\t"
+              << one.value("source", "") << "/" << one.value("id", "");
     if (one.contains("seq")) std::cout << "\tseq=" << one["seq"];
     if (one.contains("route")) {
       std::cout << "\troute=" << one.value("route", "") << " (rule \"" << one.value("rule", "")
                 << "\" v" << one.value("rules_version", 0) << ")";
     }
     if (one.contains("error")) {
-      std::cout << "\t" << one["error"].value("code", "") << " "
-                << one["error"].value("path", "") << ": " << one["error"].value("message", "");
+      std::cout << "\t" << one["error"].value("code", "") << " " << one["error"].value("path", "")
+                << ": " << one["error"].value("message", "");
     }
     std::cout << "\n";
   };
@@ -55,8 +63,10 @@ void print_ack(const std::string& reply, bool as_json, SendTally& tally) {
   }
 }
 
-bool next_line(std::istream& in, std::string& line) {
+// The next non-blank line and its number in the input (blank lines are skipped but counted).
+bool next_line(std::istream& in, std::string& line, std::size_t& line_number) {
   while (std::getline(in, line)) {
+    ++line_number;
     if (line.find_first_not_of(" \t\r") != std::string::npos) return true;
   }
   return false;
@@ -117,33 +127,37 @@ int run_send(const Arguments& arguments) {
     return kExitUsage;
   }
   SendTally tally;
-  std::size_t in_flight = 0;
+  std::deque<std::size_t> in_flight_lines;  // acks come back in request order
+  std::size_t line_number = 0;
   std::string line;
-  bool more = next_line(in, line);
-  while (more || in_flight > 0) {
-    while (more && in_flight < window) {
+  bool more = next_line(in, line, line_number);
+  while (more || !in_flight_lines.empty()) {
+    while (more && in_flight_lines.size() < window) {
       if (!socket.send(zmq::buffer(line), zmq::send_flags::none)) {
         print_error("send", "could not reach the router at " + endpoint + " within " +
-                                std::to_string(timeout_ms) + " ms (" + std::to_string(in_flight) +
-                                " requests unanswered)");
+                                std::to_string(timeout_ms) + " ms (" +
+                                std::to_string(in_flight_lines.size()) + " requests unanswered)");
         return kExitUnreachable;
       }
-      ++in_flight;
-      more = next_line(in, line);
+      in_flight_lines.push_back(line_number);
+      more = next_line(in, line, line_number);
     }
     zmq::message_t reply;
     if (!socket.recv(reply, zmq::recv_flags::none)) {
       print_error("send", "the router at " + endpoint + " did not answer within " +
-                              std::to_string(timeout_ms) + " ms (" + std::to_string(in_flight) +
-                              " requests unanswered)");
+                              std::to_string(timeout_ms) + " ms (" +
+                              std::to_string(in_flight_lines.size()) + " requests unanswered)");
       return kExitUnreachable;
     }
-    --in_flight;
-    print_ack(reply.to_string(), as_json, tally);
+    print_ack(reply.to_string(), in_flight_lines.front(), as_json, tally);
+    in_flight_lines.pop_front();
   }
   std::cout.flush();
-  if (tally.rejected > 0) return kExitCheckFailed;
+  // A retryable error outranks a rejection: a script that resends on 3 gets the refused
+  // transactions in, and the rejected ones answer `rejected` again, so it ends on 1 once the
+  // router has room; stopping at 1 would leave the retryable ones out for good.
   if (tally.retryable > 0) return kExitUnreachable;
+  if (tally.rejected > 0) return kExitCheckFailed;
   return kExitOk;
 }
 
