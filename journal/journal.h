@@ -2,17 +2,23 @@
 
 // The LMDB journal: the durable, tamper-evident record of every accepted transaction.
 //
-// Durability promise. `append_batch` returns ok only after the one LMDB write transaction that
-// holds the whole batch has been committed with a synchronous flush (LMDB's default durable
-// commit: data pages, then the meta page, each fsync'd); the environment is never opened with
-// MDB_NOSYNC, MDB_NOMETASYNC or MDB_MAPASYNC, and `open` refuses to continue if it finds them
-// set. A caller may therefore acknowledge every transaction of a batch as soon as, and not before,
-// `append_batch` returns ok. If a commit fails for any reason other than a full map, the on-disk
-// state of that batch is indeterminate to us, so the failure is sticky: every later append returns
-// the same error, the router reports itself not ready and acknowledges nothing more, and a restart
-// (which re-reads what LMDB actually holds) is the only way forward. A full map is not a failure:
-// the map grows up to map_size_bytes_max, and past that the batch is refused `journal_full`
-// with nothing of it written.
+// Durability promise. `append_batch` returns only after every LMDB write transaction it made has
+// been committed with a synchronous flush (LMDB's default durable commit: data pages, then the meta
+// page, each fsync'd); the environment is never opened with MDB_NOSYNC, MDB_NOMETASYNC or
+// MDB_MAPASYNC, and `open` refuses to continue if it finds them set. A caller may therefore
+// acknowledge each transaction as `append_batch` judged it (accepted, duplicate, conflict) as soon
+// as, and not before, it returns with the results. A batch is one write transaction and one durable
+// commit. If a commit fails for any reason other than a full map, the on-disk state of that batch
+// is indeterminate to us, so the failure is sticky: this and every later append returns the same
+// error with no results, the router reports itself not ready and acknowledges nothing more, and a
+// restart (which re-reads what LMDB actually holds) is the only way forward. A full map is not a
+// failure: the map grows up to map_size_bytes_max. Past that, the batch is split, in request order,
+// into parts that each are one write transaction and one durable commit: a part that does not fit
+// is aborted and halved, a part that fits is committed, and a transaction that does not fit even
+// alone is reported `journal_full` with nothing of it written, the transactions after it still
+// tried. What is committed keeps every promise of a whole batch: seqs without gaps, an unbroken
+// hash chain, repeats judged against earlier parts' records; a rules change goes into the last
+// part, after every transaction the batch commits, or is refused whole.
 //
 // Threads and processes: one writer (the router's commit thread) calls append_batch; any number
 // of threads and other processes (the CLI) may read concurrently, each read seeing one committed
@@ -54,11 +60,14 @@ struct AppendRequest {
   const PreparedBody* prepared = nullptr;
 };
 
-enum class AppendStatus : std::uint8_t { accepted, duplicate, conflict };
+// journal_full: the journal is at map_size_bytes_max and the transaction does not fit in what is
+// left, even alone; nothing of it was written and it may be retried once there is room.
+enum class AppendStatus : std::uint8_t { accepted, duplicate, conflict, journal_full };
 
 struct AppendResult {
   AppendStatus status = AppendStatus::accepted;
-  std::uint64_t seq = 0;  // the new seq (accepted) or the original's (duplicate, conflict)
+  // The new seq (accepted) or the original's (duplicate, conflict); 0 for journal_full.
+  std::uint64_t seq = 0;
   // The original's routing, for duplicate and conflict acks; this append's for accepted.
   std::string route;
   std::string rule;
@@ -98,12 +107,20 @@ class Journal {
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
-  // Appends a batch in one durable write transaction. Each request is judged against the
-  // journal and against the earlier requests of the same batch: a known (source, id) with
-  // byte-equal canonical JSON is a duplicate, with different content a conflict; neither writes
-  // anything. `results` gets one entry per request, in order. Not thread-safe: one writer.
-  // `rules_change`, when given, is a new rule-set version recorded in the same commit after the
-  // batch's transactions; its version must be the next one, and activated_after_seq is set here.
+  // Appends a batch in one durable write transaction, or in several at the map's maximum (see
+  // the durability promise). Each request is judged against the journal and against the earlier
+  // requests of the same batch: a known (source, id) with byte-equal canonical JSON is a
+  // duplicate, with different content a conflict; neither writes anything. A request that does
+  // not fit is journal_full. `results` gets one entry per request, in order. Not thread-safe: one
+  // writer. `rules_change`, when given, is a new rule-set version recorded after the batch's
+  // committed transactions, in the same commit as the last of them; its version must be the next
+  // one, and activated_after_seq is set here.
+  //
+  // Returns ok when every request has its verdict and the rules change, if any, is recorded.
+  // journal_full: only the rules change did not fit and is not recorded; every request still has
+  // its verdict (some may be accepted). Any other error: `results` is empty and nothing of this
+  // call may be acknowledged (after a commit failure, parts committed earlier in the call are in
+  // the journal: a retry after the restart is answered duplicate).
   [[nodiscard]] Status append_batch(std::span<const AppendRequest> requests,
                                     std::vector<AppendResult>& results,
                                     RuleSetRecord* rules_change = nullptr);

@@ -37,6 +37,11 @@ std::string_view retry_code(const Status& status) {
   return status.code() == Status::Code::journal_full ? "journal_full" : "unavailable";
 }
 
+// Said of a transaction the journal, at its maximum size, had no room left for: the others of
+// its batch were judged as usual.
+constexpr std::string_view kNoRoomMessage =
+    "the journal reached map_size_mb_max and has no room for this transaction; retry later";
+
 void append_item(const Batch& batch, const BatchItem& item, std::string& out) {
   append_identity(out, item);
   if (item.rejection) {
@@ -53,6 +58,12 @@ void append_item(const Batch& batch, const BatchItem& item, std::string& out) {
     return;
   }
   const journal::AppendResult& result = batch.results[item.append_index];
+  if (result.status == journal::AppendStatus::journal_full) {
+    out += R"(,"status":"error",)";
+    append_error(out, "journal_full", "", kNoRoomMessage);
+    out += "}}";
+    return;
+  }
   if (result.status == journal::AppendStatus::conflict) {
     out += R"(,"status":"rejected",)";
     append_error(out, "conflict", "",

@@ -16,7 +16,8 @@
 
 namespace coexist::router {
 
-// Appends the reply to request `request` of a committed (or failed) batch.
+// Appends the reply to request `request` of a committed (or failed) batch: a retryable error
+// for each transaction when the append failed, else each transaction's own verdict.
 void append_reply(const Batch& batch, const BatchRequest& request, std::string& out);
 
 // The reply for a request refused as a whole (no items).

@@ -77,6 +77,9 @@ struct RulesChange {
   std::shared_ptr<const rules::RuleSet> rule_set;
   std::vector<zmq::message_t> admin_envelope;  // who asked, answered after the commit
   nlohmann::json reply;                        // the admin reply, completed after the commit
+  // Of recording it, set by the commit thread; not ok: not recorded, so not in force. It can be
+  // refused journal_full while transactions of its batch are accepted (journal.h).
+  Status status;
 };
 
 struct Batch {
@@ -86,7 +89,9 @@ struct Batch {
   std::vector<journal::AppendRequest> appends;  // built by seal()
   std::vector<journal::AppendResult> results;   // filled by the commit thread
   std::optional<RulesChange> rules_change;
-  Status status;                                // of the append; not ok: nothing was written
+  // Of the append; not ok: the journal failed, `results` is empty and nothing of the batch is
+  // acknowledged. A transaction that did not fit has its own journal_full result instead.
+  Status status;
 
   [[nodiscard]] bool empty() const { return requests.empty() && !rules_change; }
   [[nodiscard]] std::size_t transaction_count() const { return pending.size(); }

@@ -33,6 +33,36 @@ void CommitWorker::submit(Batch* batch) {
   wake_.notify_one();
 }
 
+// journal_full refuses the rules change alone: the transactions still have their verdicts
+// (journal.h), journal_full among them for those that did not fit. Any other error fails the
+// whole batch: every transaction of it is answered with a retryable error.
+void CommitWorker::record_outcome(Batch& batch, Status appended) {
+  std::size_t refused = 0;
+  for (const journal::AppendResult& result : batch.results) {
+    if (result.status == journal::AppendStatus::journal_full) ++refused;
+  }
+  if (refused > 0) {
+    spdlog::warn("journal full: {} of {} transactions did not fit and were refused", refused,
+                 batch.appends.size());
+  }
+  if (appended.code() == Status::Code::journal_full) {
+    COEXIST_ASSERT(batch.rules_change.has_value() && batch.results.size() == batch.appends.size());
+    spdlog::warn("journal full: rules version {} did not fit: {}",
+                 batch.rules_change->record.version, appended.message());
+    batch.rules_change->status = std::move(appended);
+    batch.status = Status::ok();
+  } else {
+    if (batch.rules_change) batch.rules_change->status = appended;
+    batch.status = std::move(appended);
+  }
+  if (batch.status.is_ok()) {
+    metrics_.commits_total.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    spdlog::error("journal append of {} transactions failed: {}", batch.appends.size(),
+                  batch.status.to_string());
+  }
+}
+
 void CommitWorker::loop() {
   pthread_setname_np(pthread_self(), "coexist-commit");  // for top -H, perf and /proc
   zmq::socket_t done(context_, zmq::socket_type::pair);
@@ -51,16 +81,11 @@ void CommitWorker::loop() {
       std::int64_t started_ns = clock_.steady_ns();
       journal::RuleSetRecord* rules_change =
           batch->rules_change ? &batch->rules_change->record : nullptr;
-      batch->status = journal_.append_batch(batch->appends, batch->results, rules_change);
+      Status appended = journal_.append_batch(batch->appends, batch->results, rules_change);
       metrics_.commit_seconds.observe_ns(clock_.steady_ns() - started_ns);
       spdlog::trace("committed {} transactions in {} us", batch->appends.size(),
                     (clock_.steady_ns() - started_ns) / 1000);
-      if (batch->status.is_ok()) {
-        metrics_.commits_total.fetch_add(1, std::memory_order_relaxed);
-      } else {
-        spdlog::error("journal append of {} transactions failed: {}", batch->appends.size(),
-                      batch->status.to_string());
-      }
+      record_outcome(*batch, std::move(appended));
     }
     finished_.store(true, std::memory_order_release);
     // Blocking send of one empty frame: the network thread always drains this socket.

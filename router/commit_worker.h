@@ -39,6 +39,8 @@ class CommitWorker {
 
  private:
   void loop();
+  // Sets the batch's status and its rules change's from what append_batch returned.
+  void record_outcome(Batch& batch, Status appended);
 
   zmq::context_t& context_;
   std::string done_endpoint_;

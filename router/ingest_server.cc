@@ -228,7 +228,7 @@ void IngestServer::on_commit_done() {
   Batch* finished = committing_;
   committing_ = nullptr;
   std::optional<RulesChange> refused_follow_up;
-  if (finished->rules_change && !finished->status.is_ok()) {
+  if (finished->rules_change && !finished->rules_change->status.is_ok()) {
     refused_follow_up = withdraw_rules_change(*finished);
   }
   if (!building_->empty()) start_commit();
@@ -245,16 +245,16 @@ void IngestServer::on_commit_done() {
   free_.push_back(finished);
 }
 
-// A rules version whose commit failed (journal_full, say) was never recorded, so it must not
-// stay in force. Transactions decided by it since its batch was handed over wait in the batch
-// being built: they are decided again and their records re-encoded, so none is journaled with a
-// version that does not exist. A change waiting there was numbered after the withdrawn one: it is
-// taken out and returned, to be refused (the admin may apply again).
+// A rules version that was not recorded (journal_full, say, even while transactions of its batch
+// were) must not stay in force. Transactions decided by it since its batch was handed over wait in
+// the batch being built: they are decided again and their records re-encoded, so none is journaled
+// with a version that does not exist. A change waiting there was numbered after the withdrawn one:
+// it is taken out and returned, to be refused (the admin may apply again).
 std::optional<RulesChange> IngestServer::withdraw_rules_change(const Batch& failed) {
   std::uint32_t version = failed.rules_change->record.version;
   rules_state_.withdraw(version);
   spdlog::warn("rules version {} was not recorded ({}); the previous version stays in force",
-               version, failed.status.message());
+               version, failed.rules_change->status.message());
   // The batch keeps no parsed transactions: those to decide again are read back from their
   // canonical JSON, which holds every field the rules look at.
   TransactionParser reader(limits::kStoredTransactionBytesMax, ParsePurpose::stored);
@@ -277,6 +277,8 @@ void IngestServer::answer(Batch& batch) {
       metrics_.journal_head_seq.store(result.seq, std::memory_order_relaxed);
     } else if (result.status == journal::AppendStatus::duplicate) {
       metrics_.duplicate_total.fetch_add(1, std::memory_order_relaxed);
+    } else if (result.status == journal::AppendStatus::journal_full) {
+      metrics_.retryable_errors_total.fetch_add(1, std::memory_order_relaxed);
     } else {
       metrics_.rejected_total.fetch_add(1, std::memory_order_relaxed);
     }
@@ -290,7 +292,9 @@ void IngestServer::answer(Batch& batch) {
     send_reply(request, reply_buffer_);
     metrics_.ack_seconds.observe_ns(clock_.steady_ns() - request.received_steady_ns);
   }
-  if (batch.rules_change && admin_ != nullptr) admin_->rules_change_done(*batch.rules_change, batch.status);
+  if (batch.rules_change && admin_ != nullptr) {
+    admin_->rules_change_done(*batch.rules_change, batch.rules_change->status);
+  }
 }
 
 void IngestServer::send_reply(BatchRequest& request, const std::string& reply) {

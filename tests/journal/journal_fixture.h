@@ -10,6 +10,7 @@
 #include "journal/journal.h"
 #include "model/canonical_json.h"
 #include "model/transaction_parser.h"
+#include "tests/support/sample_transactions.h"
 #include "tests/support/temp_dir.h"
 
 namespace coexist::test {

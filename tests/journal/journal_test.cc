@@ -142,28 +142,6 @@ TEST(JournalTest, MapGrowsWhenFullUpToTheMaximum) {
   EXPECT_LE(stats.map_size_bytes, 32U << 20);
 }
 
-TEST(JournalTest, BeyondTheMaximumIsJournalFullAndNothingIsWritten) {
-  TempDir dir;
-  auto journal = open_journal(dir.path(), false, 1 << 20, 2 << 20);
-  RequestBuilder build;
-  (void)append(*journal, {build.make(transaction_json("first"))});
-  std::vector<journal::AppendRequest> batch;
-  std::string description(1000, 'y');
-  for (int i = 0; i < 4000; ++i) {
-    std::string json = transaction_json("T" + std::to_string(i));
-    json.insert(json.size() - 1, R"(,"description":")" + description + "\"");
-    batch.push_back(build.make(json));
-  }
-  std::vector<AppendResult> results;
-  Status status = journal->append_batch(batch, results);
-  EXPECT_EQ(status.code(), Status::Code::journal_full);
-  EXPECT_TRUE(results.empty());
-  EXPECT_EQ(journal->head().value().seq, 1U);
-  EXPECT_TRUE(journal->failure().is_ok()) << "a full map is not a sticky failure";
-  auto later = append(*journal, {build.make(transaction_json("second"))});
-  EXPECT_EQ(later[0].seq, 2U);
-}
-
 TEST(JournalTest, FailedCommitIsStickyAndWritesNothing) {
   TempDir dir;
   bool fail = false;

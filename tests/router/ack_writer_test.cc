@@ -228,6 +228,26 @@ TEST(AckWriterTest, JournalFullIsARetryableError) {
             R"("message":"the journal reached 16 MiB"}})");
 }
 
+// At the journal's maximum size a batch is split: one transaction that does not fit is answered
+// journal_full, retryable, and the others of the same request their own verdicts.
+TEST(AckWriterTest, TransactionWithNoRoomIsJournalFullWhileTheOthersAreAnswered) {
+  journal::AppendResult no_room;
+  no_room.status = journal::AppendStatus::journal_full;
+  BatchBuilder builder;
+  builder.journaled("A", result(journal::AppendStatus::accepted, 7))
+      .journaled("B", no_room)
+      .journaled("C", result(journal::AppendStatus::duplicate, 3))
+      .request(true);
+  EXPECT_EQ(reply(builder.batch()),
+            R"([{"id":"A","source":"billing","status":"accepted","seq":7,"route":"both",)"
+            R"("rule":"DE01 dual run","rules_version":3},)"
+            R"({"id":"B","source":"billing","status":"error","error":{"code":"journal_full",)"
+            R"("message":"the journal reached map_size_mb_max and has no room for this )"
+            R"(transaction; retry later"}},)"
+            R"({"id":"C","source":"billing","status":"duplicate","seq":3,"route":"both",)"
+            R"("rule":"DE01 dual run","rules_version":3}])");
+}
+
 TEST(AckWriterTest, EveryOtherJournalFailureIsUnavailable) {
   for (Status::Code code : {Status::Code::unavailable, Status::Code::io_error,
                             Status::Code::corruption, Status::Code::failed_precondition}) {

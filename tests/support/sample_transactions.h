@@ -1,10 +1,12 @@
 #pragma once
 
-// Deterministic, varied, valid transactions for end-to-end tests: several entities and sources,
+// Deterministic, varied, valid transactions for tests: several entities and sources,
 // EUR / JPY (0 decimals) / BHD (3 decimals), 2–30 lines, about 1 KiB each.
 
 #include <cstdint>
 #include <string>
+
+#include "model/limits.h"
 
 namespace coexist::test {
 
@@ -37,6 +39,20 @@ inline std::string sample_transaction(std::uint64_t index, const std::string& pr
   }
   json += R"({"account":"1200","debit":")" + amount(total) + R"("}]})";
   return json;
+}
+
+// A valid transaction (DE01 invoice, billing) of at least `bytes` bytes, up to about 1 MB, the
+// request limit: lines of 1.00 EUR, each with the longest description allowed, balanced by one
+// credit line. For filling a journal with few transactions.
+inline std::string large_transaction(const std::string& id, std::size_t bytes) {
+  const std::string line = R"({"account":"1200","debit":"1.00","description":")" +
+                           std::string(limits::kDescriptionLengthMax, 'x') + R"("})";
+  const std::size_t count = bytes / line.size() + 1;  // beyond limits::kLinesMax: rejected
+  std::string json = R"({"id":")" + id +
+                     R"(","source":"billing","entity":"DE01","type":"invoice",)"
+                     R"("posting_date":"2026-11-25","currency":"EUR","lines":[)";
+  for (std::size_t i = 0; i < count; ++i) json += line + ",";
+  return json + R"({"account":"4000","credit":")" + std::to_string(count) + R"(.00"}]})";
 }
 
 }  // namespace coexist::test
