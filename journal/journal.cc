@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -86,6 +87,60 @@ std::uint64_t existing_file_bytes(const std::filesystem::path& directory) {
   return error ? 0 : static_cast<std::uint64_t>(bytes);
 }
 
+// A reader needs a data file to map. LMDB would take an empty one for a new environment and try
+// to initialise it, which a read-only process cannot ("Bad file descriptor").
+Status check_data_file_for_reading(const std::filesystem::path& directory) {
+  std::filesystem::path data_path = directory / "data.mdb";
+  std::error_code error;
+  auto bytes = std::filesystem::file_size(data_path, error);
+  if (error == std::errc::no_such_file_or_directory || error == std::errc::not_a_directory) {
+    return Status::error(Status::Code::not_found, "no journal at " + directory.string());
+  }
+  if (error) {
+    return Status::error(Status::Code::io_error,
+                         "cannot read " + data_path.string() + ": " + error.message());
+  }
+  if (bytes == 0) {
+    return Status::error(
+        Status::Code::not_found,
+        data_path.string() + " is empty: it holds no journal (restore it from a complete copy)");
+  }
+  return Status::ok();
+}
+
+// LMDB maps data.mdb and reads its pages straight from the map: a page past the end of a
+// truncated file (a partial backup) is a SIGBUS, not an error. The committed meta page names the
+// last page in use; a writer writes pages before the meta page that names them and never
+// shrinks the file, so reading the meta page first and the file's size second is safe beside a
+// writer. (LMDB's own mdb_copy clips to the file size, as a page allocated and freed within one
+// commit is never written; should that ever leave the last page unwritten, a healthy journal
+// would be refused here, never misread.)
+Status check_file_holds_every_page(const Journal::Impl& impl) {
+  MDB_envinfo info{};
+  if (int rc = mdb_env_info(impl.env, &info); rc != 0) return lmdb::error("env_info", rc);
+  MDB_stat stat{};
+  if (int rc = mdb_env_stat(impl.env, &stat); rc != 0) return lmdb::error("env_stat", rc);
+  mdb_filehandle_t fd = -1;
+  if (int rc = mdb_env_get_fd(impl.env, &fd); rc != 0) return lmdb::error("env_get_fd", rc);
+  std::filesystem::path data_path = impl.options.path / "data.mdb";
+  struct ::stat file {};
+  if (::fstat(fd, &file) != 0) {
+    return Status::error(Status::Code::io_error,
+                         "cannot stat " + data_path.string() + ": " + std::strerror(errno));
+  }
+  auto file_bytes = static_cast<std::uint64_t>(file.st_size);
+  std::uint64_t needed_bytes = (static_cast<std::uint64_t>(info.me_last_pgno) + 1) * stat.ms_psize;
+  if (file_bytes < needed_bytes) {
+    return Status::error(
+        Status::Code::corruption,
+        data_path.string() + " is truncated: it has " + std::to_string(file_bytes) +
+            " bytes, and its " + std::to_string(info.me_last_pgno + 1) + " pages of " +
+            std::to_string(stat.ms_psize) + " bytes need " + std::to_string(needed_bytes) +
+            "; restore the journal from a complete copy");
+  }
+  return Status::ok();
+}
+
 Status configure_and_open_env(Journal::Impl& impl) {
   const OpenOptions& options = impl.options;
   if (int rc = mdb_env_create(&impl.env); rc != 0) return lmdb::error("mdb_env_create", rc);
@@ -109,6 +164,7 @@ Status configure_and_open_env(Journal::Impl& impl) {
   if (int rc = mdb_env_open(impl.env, options.path.c_str(), flags, 0640); rc != 0) {
     return lmdb::error("open journal " + options.path.string(), rc);
   }
+  if (Status status = check_file_holds_every_page(impl); !status.is_ok()) return status;
   unsigned int actual_flags = 0;
   if (int rc = mdb_env_get_flags(impl.env, &actual_flags); rc != 0) return lmdb::error("flags", rc);
   if ((actual_flags & kAsyncFlags) != 0) {
@@ -186,8 +242,8 @@ Journal::~Journal() = default;
 Result<std::unique_ptr<Journal>> Journal::open(const OpenOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  if (options.read_only && !std::filesystem::exists(options.path / "data.mdb")) {
-    return Status::error(Status::Code::not_found, "no journal at " + options.path.string());
+  if (options.read_only) {
+    if (Status status = check_data_file_for_reading(options.path); !status.is_ok()) return status;
   }
   if (Status status = configure_and_open_env(*impl); !status.is_ok()) return status;
   if (!options.read_only) {

@@ -93,6 +93,9 @@ class Journal {
   // its snapshot, and the file would grow until journal_full.
   static constexpr std::uint64_t kReaderCheckCommits = 256;
 
+  // Refuses a data.mdb shorter than the pages its meta page names (corruption: LMDB would map it
+  // and fault, SIGBUS, on the first page past its end) and, read-only, a missing or empty one
+  // (not_found).
   [[nodiscard]] static Result<std::unique_ptr<Journal>> open(const OpenOptions& options);
   ~Journal();
   Journal(const Journal&) = delete;

@@ -298,5 +298,52 @@ TEST(CliExitCodesTest, UnreachableRouterIsThreeEvenWithAWindowOverTheQueueLimit)
   EXPECT_EQ(result.exit_code, 3) << result.err;
 }
 
+namespace fs = std::filesystem;
+
+// A closed journal of `count` records, as a router leaves it; returns the bytes its pages need.
+std::uint64_t write_journal(const fs::path& path, int count) {
+  auto journal = open_journal(path);
+  EXPECT_NE(journal, nullptr);
+  if (journal == nullptr) return 0;
+  RequestBuilder build;
+  std::vector<journal::AppendRequest> batch;
+  for (int i = 0; i < count; ++i)
+    batch.push_back(build.make(transaction_json("T" + std::to_string(i))));
+  std::vector<journal::AppendResult> results;
+  EXPECT_TRUE(journal->append_batch(batch, results).is_ok());
+  return journal->stats().value().used_bytes;
+}
+
+// A partial backup (`head -c 50M data.mdb > copy/data.mdb`) used to be a SIGBUS for every command
+// that opened it, the router's too: exit 135 and not a word.
+TEST(CliJournalOpenTest, TruncatedJournalIsAJournalErrorForReadersAndTheRouter) {
+  TempDir dir;
+  auto journal_dir = dir.path() / "journal";
+  std::uint64_t kept = write_journal(journal_dir, 400) / 2;
+  fs::resize_file(journal_dir / "data.mdb", kept);
+  for (const char* command : {"verify", "stats", "list", "export"}) {
+    auto result = coexist(dir, {"journal", command, "--journal", journal_dir.string()});
+    EXPECT_EQ(result.exit_code, 4) << command << ": " << result.err;
+    EXPECT_NE(result.err.find((journal_dir / "data.mdb").string() + " is truncated: it has " +
+                              std::to_string(kept) + " bytes"),
+              std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find("restore the journal from a complete copy"), std::string::npos)
+        << result.err;
+  }
+  auto config =
+      write_lines(dir, "config.json",
+                  {R"({"journal": {"path": "journal"}, "listen": {"ingest": "tcp://127.0.0.1:*",)"
+                   R"( "admin": "tcp://127.0.0.1:*", "http": "127.0.0.1:0"}})"});
+  ChildProcess serve(binary("coexist"), {"serve", "--config", config.string()},
+                     dir.path() / "serve.out", dir.path() / "serve.err");
+  auto exit_code = serve.wait_for_exit(std::chrono::seconds(30));
+  ASSERT_TRUE(exit_code.has_value()) << "the router serves a truncated journal";
+  EXPECT_EQ(*exit_code, 4);
+  std::string said = read_file(dir.path() / "serve.out") + read_file(dir.path() / "serve.err");
+  EXPECT_NE(said.find("is truncated"), std::string::npos) << said;
+  EXPECT_EQ(fs::file_size(journal_dir / "data.mdb"), kept) << "the router wrote nothing";
+}
+
 }  // namespace
 }  // namespace coexist::test
