@@ -16,7 +16,9 @@
 //
 // Threads and processes: one writer (the router's commit thread) calls append_batch; any number
 // of threads and other processes (the CLI) may read concurrently, each read seeing one committed
-// snapshot. Readers in other processes open the journal read-only.
+// snapshot. Readers in other processes open the journal read-only; one that may not write
+// lock.mdb reads without it, which is safe only while no process writes: it is refused while a
+// writer holds writer.lock, and holds writer.lock shared until it closes, keeping writers out.
 
 #include <cstdint>
 #include <filesystem>
