@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -86,31 +87,151 @@ std::uint64_t existing_file_bytes(const std::filesystem::path& directory) {
   return error ? 0 : static_cast<std::uint64_t>(bytes);
 }
 
+// A reader needs a data file to map. LMDB would take an empty one for a new environment and try
+// to initialise it, which a read-only process cannot ("Bad file descriptor").
+Status check_data_file_for_reading(const std::filesystem::path& directory) {
+  std::filesystem::path data_path = directory / "data.mdb";
+  std::error_code error;
+  auto bytes = std::filesystem::file_size(data_path, error);
+  if (error == std::errc::no_such_file_or_directory || error == std::errc::not_a_directory) {
+    return Status::error(Status::Code::not_found, "no journal at " + directory.string());
+  }
+  if (error) {
+    return Status::error(Status::Code::io_error,
+                         "cannot read " + data_path.string() + ": " + error.message());
+  }
+  if (bytes == 0) {
+    return Status::error(
+        Status::Code::not_found,
+        data_path.string() + " is empty: it holds no journal (restore it from a complete copy)");
+  }
+  return Status::ok();
+}
+
+// The writer's map size; creates the journal directory.
+Status prepare_writer_directory(const OpenOptions& options, std::uint64_t& map_size) {
+  std::error_code error;
+  std::filesystem::create_directories(options.path, error);
+  if (error) {
+    return Status::error(Status::Code::io_error,
+                         "cannot create " + options.path.string() + ": " + error.message());
+  }
+  // Reopening a journal larger than the initial size starts from its current size.
+  std::uint64_t file_bytes = existing_file_bytes(options.path);
+  map_size = std::min(std::max(options.map_size_bytes_initial, file_bytes),
+                      std::max(options.map_size_bytes_max, file_bytes));
+  return Status::ok();
+}
+
+// Creates impl.env and opens it; returns LMDB's code. LMDB requires mdb_env_close after a failed
+// mdb_env_open, so on failure the environment is closed and impl.env reset: the caller may try
+// again with other flags.
+int open_env(Journal::Impl& impl, std::uint64_t map_size, unsigned int flags) {
+  int rc = mdb_env_create(&impl.env);
+  if (rc != 0) {
+    impl.env = nullptr;
+    return rc;
+  }
+  rc = mdb_env_set_maxdbs(impl.env, 8);
+  if (rc == 0) rc = mdb_env_set_mapsize(impl.env, map_size);
+  if (rc == 0) rc = mdb_env_open(impl.env, impl.options.path.c_str(), flags, 0640);
+  if (rc != 0) {
+    mdb_env_close(impl.env);
+    impl.env = nullptr;
+  }
+  return rc;
+}
+
+// LMDB opens lock.mdb read-write even for a read-only environment, so a user who may read
+// data.mdb but not write lock.mdb (a read-only archive copy, an auditor in the router's group)
+// gets "Permission denied". Such a reader can do without the lock file (MDB_NOLOCK) only while no
+// process writes: lock.mdb's reader table is what keeps a writer from recycling the pages a
+// reader is on. A router holds writer.lock exclusively for as long as it writes
+// (lock_for_writing); this reader takes it shared and keeps it until it closes, so no router can
+// start meanwhile. No writer.lock at all means no router ever wrote here: a copy.
+Status exclude_writers_for_lockless_read(Journal::Impl& impl) {
+  const std::filesystem::path& directory = impl.options.path;
+  std::filesystem::path lock_path = directory / "writer.lock";
+  const std::string advice = "; run as a user who can open " + (directory / "lock.mdb").string() +
+                             " for writing, or read a copy of the journal";
+  int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int error = errno;
+    if (error == ENOENT) return Status::ok();
+    return Status::error(Status::Code::failed_precondition,
+                         "this user cannot use the lock file of journal " + directory.string() +
+                             ", and cannot open " + lock_path.string() + " (" +
+                             std::strerror(error) + ") to tell whether a router is writing it" +
+                             advice);
+  }
+  if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
+    int error = errno;
+    ::close(fd);
+    if (error == EWOULDBLOCK) {
+      return Status::error(Status::Code::failed_precondition,
+                           "a router is writing journal " + directory.string() +
+                               " (it holds writer.lock), and this user cannot use its lock "
+                               "file, without which reading beside a writer is unsafe" +
+                               advice);
+    }
+    return Status::error(Status::Code::io_error,
+                         "cannot lock " + lock_path.string() + ": " + std::strerror(error));
+  }
+  impl.writer_lock_fd = fd;
+  return Status::ok();
+}
+
+// LMDB maps data.mdb and reads its pages straight from the map: a page past the end of a
+// truncated file (a partial backup) is a SIGBUS, not an error. The committed meta page names the
+// last page in use; a writer writes pages before the meta page that names them and never
+// shrinks the file, so reading the meta page first and the file's size second is safe beside a
+// writer. (LMDB's own mdb_copy clips to the file size, as a page allocated and freed within one
+// commit is never written; should that ever leave the last page unwritten, a healthy journal
+// would be refused here, never misread.)
+Status check_file_holds_every_page(const Journal::Impl& impl) {
+  MDB_envinfo info{};
+  if (int rc = mdb_env_info(impl.env, &info); rc != 0) return lmdb::error("env_info", rc);
+  MDB_stat stat{};
+  if (int rc = mdb_env_stat(impl.env, &stat); rc != 0) return lmdb::error("env_stat", rc);
+  mdb_filehandle_t fd = -1;
+  if (int rc = mdb_env_get_fd(impl.env, &fd); rc != 0) return lmdb::error("env_get_fd", rc);
+  std::filesystem::path data_path = impl.options.path / "data.mdb";
+  struct ::stat file {};
+  if (::fstat(fd, &file) != 0) {
+    return Status::error(Status::Code::io_error,
+                         "cannot stat " + data_path.string() + ": " + std::strerror(errno));
+  }
+  auto file_bytes = static_cast<std::uint64_t>(file.st_size);
+  std::uint64_t needed_bytes = (static_cast<std::uint64_t>(info.me_last_pgno) + 1) * stat.ms_psize;
+  if (file_bytes < needed_bytes) {
+    return Status::error(
+        Status::Code::corruption,
+        data_path.string() + " is truncated: it has " + std::to_string(file_bytes) +
+            " bytes, and its " + std::to_string(info.me_last_pgno + 1) + " pages of " +
+            std::to_string(stat.ms_psize) + " bytes need " + std::to_string(needed_bytes) +
+            "; restore the journal from a complete copy");
+  }
+  return Status::ok();
+}
+
 Status configure_and_open_env(Journal::Impl& impl) {
   const OpenOptions& options = impl.options;
-  if (int rc = mdb_env_create(&impl.env); rc != 0) return lmdb::error("mdb_env_create", rc);
-  if (int rc = mdb_env_set_maxdbs(impl.env, 8); rc != 0) return lmdb::error("set_maxdbs", rc);
   std::uint64_t map_size = 0;  // read-only: adopt whatever the writer uses
   if (!options.read_only) {
-    std::error_code error;
-    std::filesystem::create_directories(options.path, error);
-    if (error) {
-      return Status::error(Status::Code::io_error,
-                           "cannot create " + options.path.string() + ": " + error.message());
-    }
-    // Reopening a journal larger than the initial size starts from its current size.
-    std::uint64_t file_bytes = existing_file_bytes(options.path);
-    map_size = std::min(std::max(options.map_size_bytes_initial, file_bytes),
-                        std::max(options.map_size_bytes_max, file_bytes));
+    if (Status status = prepare_writer_directory(options, map_size); !status.is_ok()) return status;
   }
-  if (int rc = mdb_env_set_mapsize(impl.env, map_size); rc != 0) return lmdb::error("set_mapsize", rc);
   // No MDB_NOSYNC / MDB_NOMETASYNC / MDB_MAPASYNC: every commit is durable (see journal.h).
   unsigned int flags = MDB_NOTLS | (options.read_only ? MDB_RDONLY : 0U);
-  if (int rc = mdb_env_open(impl.env, options.path.c_str(), flags, 0640); rc != 0) {
-    return lmdb::error("open journal " + options.path.string(), rc);
+  int rc = open_env(impl, map_size, flags);
+  // LMDB itself goes without the lock file on a read-only file system (EROFS).
+  if (options.read_only && (rc == EACCES || rc == EPERM)) {
+    if (Status status = exclude_writers_for_lockless_read(impl); !status.is_ok()) return status;
+    rc = open_env(impl, map_size, flags | MDB_NOLOCK);
   }
+  if (rc != 0) return lmdb::error("open journal " + options.path.string(), rc);
+  if (Status status = check_file_holds_every_page(impl); !status.is_ok()) return status;
   unsigned int actual_flags = 0;
-  if (int rc = mdb_env_get_flags(impl.env, &actual_flags); rc != 0) return lmdb::error("flags", rc);
+  if (rc = mdb_env_get_flags(impl.env, &actual_flags); rc != 0) return lmdb::error("flags", rc);
   if ((actual_flags & kAsyncFlags) != 0) {
     return Status::error(Status::Code::failed_precondition,
                          "journal environment has asynchronous commits enabled; refusing to run");
@@ -123,30 +244,48 @@ Status configure_and_open_env(Journal::Impl& impl) {
                              std::to_string(kIdempotencyKeyBytesMax) + " (format.h)");
   }
   MDB_envinfo info{};
-  if (int rc = mdb_env_info(impl.env, &info); rc != 0) return lmdb::error("env_info", rc);
+  if (rc = mdb_env_info(impl.env, &info); rc != 0) return lmdb::error("env_info", rc);
   impl.map_size_bytes = info.me_mapsize;
   return Status::ok();
+}
+
+// Why writer.lock (open as `fd`) could not be locked exclusively. When it can be locked shared,
+// only readers that cannot use lock.mdb hold it, and the pid in the file is a router's that has
+// gone: it is not named.
+Status writer_lock_refusal(const std::filesystem::path& directory, int fd) {
+  if (::flock(fd, LOCK_SH | LOCK_NB) == 0) {
+    return Status::error(Status::Code::failed_precondition,
+                         "journal " + directory.string() +
+                             " is being read by a process that cannot use its lock file "
+                             "(lock.mdb); a router can write it only once that reader has "
+                             "finished");
+  }
+  char holder[32] = {};
+  ssize_t got = ::pread(fd, holder, sizeof holder - 1, 0);
+  return Status::error(Status::Code::failed_precondition,
+                       "journal " + directory.string() +
+                           " is already open for writing by another process" +
+                           (got > 0 ? std::string(" (pid ") + holder + ")" : std::string()));
 }
 
 // Two routers on one journal would each believe they own the sequence and the hash chain (LMDB
 // serialises their commits, but the second writer's next append fails for good). The writer takes
 // an exclusive lock on writer.lock beside the data and keeps it until it closes; the file records
-// the holder's pid for the message.
+// the holder's pid for the message. A reader that cannot use lock.mdb holds it shared
+// (exclude_writers_for_lockless_read), so it must be readable by whoever may read the journal:
+// mode 0644 (before the umask), as it holds nothing but a pid; who may read the journal itself
+// is decided by data.mdb's mode and the directory's.
 Status lock_for_writing(Journal::Impl& impl) {
   std::filesystem::path lock_path = impl.options.path / "writer.lock";
-  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     return Status::error(Status::Code::io_error,
                          "cannot open " + lock_path.string() + ": " + std::strerror(errno));
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    char holder[32] = {};
-    ssize_t got = ::pread(fd, holder, sizeof holder - 1, 0);
+    Status refused = writer_lock_refusal(impl.options.path, fd);
     ::close(fd);
-    return Status::error(Status::Code::failed_precondition,
-                         "journal " + impl.options.path.string() +
-                             " is already open for writing by another process" +
-                             (got > 0 ? std::string(" (pid ") + holder + ")" : std::string()));
+    return refused;
   }
   std::string pid = std::to_string(::getpid());
   bool recorded = ::ftruncate(fd, 0) == 0 &&
@@ -186,8 +325,8 @@ Journal::~Journal() = default;
 Result<std::unique_ptr<Journal>> Journal::open(const OpenOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  if (options.read_only && !std::filesystem::exists(options.path / "data.mdb")) {
-    return Status::error(Status::Code::not_found, "no journal at " + options.path.string());
+  if (options.read_only) {
+    if (Status status = check_data_file_for_reading(options.path); !status.is_ok()) return status;
   }
   if (Status status = configure_and_open_env(*impl); !status.is_ok()) return status;
   if (!options.read_only) {

@@ -22,7 +22,9 @@
 //
 // Threads and processes: one writer (the router's commit thread) calls append_batch; any number
 // of threads and other processes (the CLI) may read concurrently, each read seeing one committed
-// snapshot. Readers in other processes open the journal read-only.
+// snapshot. Readers in other processes open the journal read-only; one that may not write
+// lock.mdb reads without it, which is safe only while no process writes: it is refused while a
+// writer holds writer.lock, and holds writer.lock shared until it closes, keeping writers out.
 
 #include <cstdint>
 #include <filesystem>
@@ -102,6 +104,9 @@ class Journal {
   // its snapshot, and the file would grow until journal_full.
   static constexpr std::uint64_t kReaderCheckCommits = 256;
 
+  // Refuses a data.mdb shorter than the pages its meta page names (corruption: LMDB would map it
+  // and fault, SIGBUS, on the first page past its end) and, read-only, a missing or empty one
+  // (not_found).
   [[nodiscard]] static Result<std::unique_ptr<Journal>> open(const OpenOptions& options);
   ~Journal();
   Journal(const Journal&) = delete;

@@ -32,7 +32,9 @@ struct Journal::Impl {
   // growing the map holds it exclusively.
   mutable std::shared_mutex resize_mutex;
 
-  int writer_lock_fd = -1;  // flock'd "writer.lock": one writing process per journal
+  // "writer.lock", flock'd: exclusively by the one writing process, shared by a reader opened
+  // without lock.mdb (MDB_NOLOCK) so that no writer starts while it reads. -1 when not held.
+  int writer_lock_fd = -1;
 
   ~Impl();
 

@@ -1,6 +1,8 @@
 // End-to-end: the `coexist` CLI against a real router and its journal.
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <thread>
@@ -384,6 +386,138 @@ TEST(CliExitCodesTest, UnreachableRouterIsThreeEvenWithAWindowOverTheQueueLimit)
   auto result = coexist(dir, {"send", "--endpoint", "tcp://127.0.0.1:1", "--window", "5000",
                               "--timeout-ms", "300", file.string()});
   EXPECT_EQ(result.exit_code, 3) << result.err;
+}
+
+namespace fs = std::filesystem;
+
+// A closed journal of `count` records, as a router leaves it; returns the bytes its pages need.
+std::uint64_t write_journal(const fs::path& path, int count) {
+  auto journal = open_journal(path);
+  EXPECT_NE(journal, nullptr);
+  if (journal == nullptr) return 0;
+  RequestBuilder build;
+  std::vector<journal::AppendRequest> batch;
+  for (int i = 0; i < count; ++i)
+    batch.push_back(build.make(transaction_json("T" + std::to_string(i))));
+  std::vector<journal::AppendResult> results;
+  EXPECT_TRUE(journal->append_batch(batch, results).is_ok());
+  return journal->stats().value().used_bytes;
+}
+
+// A partial backup (`head -c 50M data.mdb > copy/data.mdb`) used to be a SIGBUS for every command
+// that opened it, the router's too: exit 135 and not a word.
+TEST(CliJournalOpenTest, TruncatedJournalIsAJournalErrorForReadersAndTheRouter) {
+  TempDir dir;
+  auto journal_dir = dir.path() / "journal";
+  std::uint64_t kept = write_journal(journal_dir, 400) / 2;
+  fs::resize_file(journal_dir / "data.mdb", kept);
+  for (const char* command : {"verify", "stats", "list", "export"}) {
+    auto result = coexist(dir, {"journal", command, "--journal", journal_dir.string()});
+    EXPECT_EQ(result.exit_code, 4) << command << ": " << result.err;
+    EXPECT_NE(result.err.find((journal_dir / "data.mdb").string() + " is truncated: it has " +
+                              std::to_string(kept) + " bytes"),
+              std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find("restore the journal from a complete copy"), std::string::npos)
+        << result.err;
+  }
+  auto config =
+      write_lines(dir, "config.json",
+                  {R"({"journal": {"path": "journal"}, "listen": {"ingest": "tcp://127.0.0.1:*",)"
+                   R"( "admin": "tcp://127.0.0.1:*", "http": "127.0.0.1:0"}})"});
+  ChildProcess serve(binary("coexist"), {"serve", "--config", config.string()},
+                     dir.path() / "serve.out", dir.path() / "serve.err");
+  auto exit_code = serve.wait_for_exit(std::chrono::seconds(30));
+  ASSERT_TRUE(exit_code.has_value()) << "the router serves a truncated journal";
+  EXPECT_EQ(*exit_code, 4);
+  std::string said = read_file(dir.path() / "serve.out") + read_file(dir.path() / "serve.err");
+  EXPECT_NE(said.find("is truncated"), std::string::npos) << said;
+  EXPECT_EQ(fs::file_size(journal_dir / "data.mdb"), kept) << "the router wrote nothing";
+}
+
+// The CLI as a user who may read the journal but not write its lock file: as root (who ignores
+// file modes) user nobody, otherwise this user, kept out by the modes the test sets.
+CommandResult coexist_as_reader(const TempDir& dir, std::vector<std::string> arguments) {
+  if (::geteuid() != 0) return coexist(dir, arguments);
+  arguments.insert(arguments.begin(), {"--reuid=65534", "--regid=65534", "--clear-groups",
+                                       binary("coexist").string()});
+  return run_command("/usr/bin/setpriv", arguments, dir.path());
+}
+
+bool can_run_as_reader() { return ::geteuid() != 0 || fs::exists("/usr/bin/setpriv"); }
+
+// Sets file modes for a test and gives the files back to their owner afterwards (TempDir could not
+// remove a 0555 directory's entries otherwise).
+class ModesForTest {
+ public:
+  ModesForTest()
+      : saved_umask_(::umask(022)) {}  // writer.lock readable by others, as in production
+  ~ModesForTest() {
+    std::error_code ignored;
+    for (const auto& path : changed_) fs::permissions(path, fs::perms(0755), ignored);
+    ::umask(saved_umask_);
+  }
+  ModesForTest(const ModesForTest&) = delete;
+  ModesForTest& operator=(const ModesForTest&) = delete;
+
+  void set(const fs::path& path, int mode) {
+    fs::permissions(path, static_cast<fs::perms>(mode));
+    changed_.push_back(path);
+  }
+
+ private:
+  mode_t saved_umask_;
+  std::vector<fs::path> changed_;
+};
+
+// An auditor's read-only archive copy: LMDB used to refuse it ("Permission denied", exit 4)
+// because it opens lock.mdb for writing even to read.
+TEST(CliJournalOpenTest, ReadOnlyArchiveCopyIsReadByAUserWhoCannotWriteIt) {
+  if (!can_run_as_reader()) GTEST_SKIP() << "running as root without setpriv";
+  TempDir dir;
+  ModesForTest modes;
+  (void)write_journal(dir.path() / "journal", 5);
+  auto archive = dir.path() / "archive";
+  fs::copy(dir.path() / "journal", archive, fs::copy_options::recursive);
+  modes.set(dir.path(), 0755);
+  for (const char* name : {"data.mdb", "lock.mdb", "writer.lock"}) modes.set(archive / name, 0444);
+  modes.set(archive, 0555);
+  auto verify = coexist_as_reader(
+      dir, {"journal", "verify", "--journal", archive.string(), "--output", "json"});
+  ASSERT_EQ(verify.exit_code, 0) << verify.err;
+  EXPECT_EQ(nlohmann::json::parse(verify.out)["records"], 5);
+  auto list = coexist_as_reader(
+      dir, {"journal", "list", "--journal", archive.string(), "--output", "json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(nlohmann::json::parse(list.out).size(), 5U);
+}
+
+// Without lock.mdb a reader is safe only while no router writes: refused while one does, served
+// once it has stopped.
+TEST(CliJournalOpenTest, UserWhoCannotWriteTheLockFileIsRefusedWhileTheRouterWrites) {
+  if (!can_run_as_reader()) GTEST_SKIP() << "running as root without setpriv";
+  TempDir dir;
+  ModesForTest modes;
+  RouterProcess router(dir.path());
+  ASSERT_TRUE(router.start());
+  auto sent = coexist(dir, {"send", "--endpoint", router.ingest(),
+                            write_lines(dir, "one.jsonl", {sample_transaction(1)}).string()});
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  modes.set(dir.path(), 0755);
+  modes.set(router.journal_dir() / "data.mdb", 0644);
+  modes.set(router.journal_dir() / "lock.mdb", 0444);  // the router has it open already
+  auto refused =
+      coexist_as_reader(dir, {"journal", "verify", "--journal", router.journal_dir().string()});
+  EXPECT_EQ(refused.exit_code, 4) << refused.err;
+  EXPECT_NE(refused.err.find("a router is writing journal " + router.journal_dir().string()),
+            std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("or read a copy of the journal"), std::string::npos) << refused.err;
+  ASSERT_EQ(router.stop(), 0);
+  auto served = coexist_as_reader(
+      dir, {"journal", "verify", "--journal", router.journal_dir().string(), "--output", "json"});
+  ASSERT_EQ(served.exit_code, 0) << served.err;
+  EXPECT_EQ(nlohmann::json::parse(served.out)["records"], 1);
 }
 
 }  // namespace

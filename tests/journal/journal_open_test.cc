@@ -1,0 +1,315 @@
+// Opening a journal that LMDB cannot safely map, or that the reader may not lock:
+// - a truncated data.mdb (a partial backup) would be a SIGBUS on the first read past its end, so
+//   open refuses it; an empty one is named as such;
+// - a reader who may read data.mdb but not write lock.mdb reads without the lock file, but only
+//   while no router can write, which writer.lock tells.
+// Permissions: root ignores file modes, so as root the reader runs in a child process as user
+// nobody; otherwise the modes set here keep the owner out as well.
+
+#include <grp.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "tests/journal/journal_fixture.h"
+
+namespace coexist::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr uid_t kNobody = 65534;
+
+void append_records(journal::Journal& journal, int count) {
+  RequestBuilder build;
+  std::vector<journal::AppendRequest> batch;
+  for (int i = 0; i < count; ++i)
+    batch.push_back(build.make(transaction_json("T" + std::to_string(i))));
+  std::vector<journal::AppendResult> results;
+  ASSERT_TRUE(journal.append_batch(batch, results).is_ok());
+}
+
+// A closed journal of `count` records; returns the bytes its pages need (Stats::used_bytes).
+std::uint64_t write_closed_journal(const fs::path& path, int count) {
+  auto journal = open_journal(path);
+  EXPECT_NE(journal, nullptr);
+  if (journal == nullptr) return 0;
+  append_records(*journal, count);
+  return journal->stats().value().used_bytes;
+}
+
+Result<std::unique_ptr<journal::Journal>> open_with(const fs::path& path, bool read_only) {
+  journal::OpenOptions options;
+  options.path = path;
+  options.read_only = read_only;
+  return journal::Journal::open(options);
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(JournalOpenTest, TruncatedDataFileIsRefusedNotMapped) {
+  TempDir dir;
+  std::uint64_t needed = write_closed_journal(dir.path(), 400);
+  ASSERT_GT(needed, 16U * 4096U) << "enough pages to cut some off";
+  std::uint64_t kept = needed / 2 / 4096 * 4096;
+  fs::resize_file(dir.path() / "data.mdb", kept);
+  auto opened = open_with(dir.path(), true);
+  ASSERT_FALSE(opened.is_ok());
+  EXPECT_EQ(opened.status().code(), Status::Code::corruption);
+  const std::string& message = opened.status().message();
+  EXPECT_TRUE(contains(message, (dir.path() / "data.mdb").string() + " is truncated")) << message;
+  EXPECT_TRUE(contains(message, "has " + std::to_string(kept) + " bytes")) << message;
+  EXPECT_TRUE(contains(message, "need " + std::to_string(needed))) << message;
+  EXPECT_TRUE(contains(message, "restore the journal from a complete copy")) << message;
+}
+
+TEST(JournalOpenTest, DataFileOneByteShortOfItsLastPageIsRefusedAndExactlyLongEnoughOpens) {
+  TempDir dir;
+  std::uint64_t needed = write_closed_journal(dir.path(), 50);
+  fs::resize_file(dir.path() / "data.mdb", needed - 1);
+  auto opened = open_with(dir.path(), true);
+  ASSERT_FALSE(opened.is_ok());
+  EXPECT_TRUE(contains(opened.status().message(), "is truncated")) << opened.status().message();
+  fs::resize_file(dir.path() / "data.mdb", needed);
+  auto reader = open_journal(dir.path(), true);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(reader->head().value().seq, 50U);
+}
+
+TEST(JournalOpenTest, WriterRefusesATruncatedJournalAndLeavesItAsItWas) {
+  TempDir dir;
+  std::uint64_t needed = write_closed_journal(dir.path(), 400);
+  std::uint64_t kept = needed / 2 / 4096 * 4096;
+  fs::resize_file(dir.path() / "data.mdb", kept);
+  auto opened = open_with(dir.path(), false);
+  ASSERT_FALSE(opened.is_ok());
+  EXPECT_EQ(opened.status().code(), Status::Code::corruption);
+  EXPECT_TRUE(contains(opened.status().message(), "is truncated")) << opened.status().message();
+  EXPECT_EQ(fs::file_size(dir.path() / "data.mdb"), kept);
+}
+
+TEST(JournalOpenTest, DataFileShorterThanItsMetaPagesIsAnErrorNotACrash) {
+  TempDir dir;
+  (void)write_closed_journal(dir.path(), 5);
+  for (std::uint64_t bytes : {100U, 4096U, 5000U}) {
+    fs::resize_file(dir.path() / "data.mdb", bytes);
+    EXPECT_FALSE(open_with(dir.path(), true).is_ok()) << bytes;
+    EXPECT_FALSE(open_with(dir.path(), false).is_ok()) << bytes;
+  }
+}
+
+TEST(JournalOpenTest, ReaderOfAnEmptyDataFileIsToldItIsEmpty) {
+  TempDir dir;
+  { std::ofstream empty(dir.path() / "data.mdb"); }
+  auto opened = open_with(dir.path(), true);
+  ASSERT_FALSE(opened.is_ok());
+  EXPECT_EQ(opened.status().code(), Status::Code::not_found);
+  EXPECT_EQ(opened.status().message(), (dir.path() / "data.mdb").string() +
+                                           " is empty: it holds no journal (restore it from a "
+                                           "complete copy)");
+}
+
+TEST(JournalOpenTest, WriterInitialisesAnEmptyDataFileAsANewJournal) {
+  TempDir dir;
+  { std::ofstream empty(dir.path() / "data.mdb"); }
+  {
+    auto writer = open_journal(dir.path());
+    ASSERT_NE(writer, nullptr);
+    append_records(*writer, 3);
+  }
+  auto reader = open_journal(dir.path(), true);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(reader->head().value().seq, 3U);
+}
+
+// Makes the journal readable but its lock file unwritable to the reader (ReaderWithoutLockFile),
+// for the duration of a test; gives the tree back to its owner afterwards.
+class LockFileOutOfReach {
+ public:
+  // `directory_writable`: false for a read-only archive copy (0555 directory, 0444 files).
+  LockFileOutOfReach(const TempDir& dir, const fs::path& journal, bool directory_writable)
+      : dir_(dir), journal_(journal) {
+    fs::permissions(dir.path(), fs::perms(0755));
+    for (const auto& entry : fs::directory_iterator(journal)) {
+      fs::permissions(entry.path(), fs::perms(0444));
+    }
+    fs::permissions(journal, fs::perms(directory_writable ? 0755 : 0555));
+  }
+  ~LockFileOutOfReach() {
+    std::error_code ignored;
+    fs::permissions(journal_, fs::perms(0755), ignored);
+    for (const auto& entry : fs::directory_iterator(journal_, ignored)) {
+      fs::permissions(entry.path(), fs::perms(0644), ignored);
+    }
+    fs::permissions(dir_.path(), fs::perms(0700), ignored);
+  }
+  LockFileOutOfReach(const LockFileOutOfReach&) = delete;
+  LockFileOutOfReach& operator=(const LockFileOutOfReach&) = delete;
+
+ private:
+  const TempDir& dir_;
+  fs::path journal_;
+};
+
+// A read-only Journal in a child process that cannot write lock.mdb: as root it becomes nobody
+// first. It reports how the open went (`outcome`), then keeps the journal open until `finish`.
+class ReaderWithoutLockFile {
+ public:
+  explicit ReaderWithoutLockFile(const fs::path& journal) {
+    int report[2];
+    int release[2];
+    EXPECT_EQ(::pipe(report), 0);
+    EXPECT_EQ(::pipe(release), 0);
+    child_ = ::fork();
+    if (child_ == 0) {
+      ::close(report[0]);
+      ::close(release[1]);
+      _exit(run_child(journal, report[1], release[0]));
+    }
+    ::close(report[1]);
+    ::close(release[0]);
+    report_fd_ = report[0];
+    release_fd_ = release[1];
+    char byte = 0;
+    while (::read(report_fd_, &byte, 1) == 1 && byte != '\n') outcome_ += byte;
+  }
+  ~ReaderWithoutLockFile() { finish(); }
+  ReaderWithoutLockFile(const ReaderWithoutLockFile&) = delete;
+  ReaderWithoutLockFile& operator=(const ReaderWithoutLockFile&) = delete;
+
+  // "ok, head N" or the Status the open returned.
+  [[nodiscard]] const std::string& outcome() const { return outcome_; }
+
+  void finish() {
+    if (child_ <= 0) return;
+    ::close(release_fd_);
+    ::close(report_fd_);
+    int status = 0;
+    EXPECT_EQ(::waitpid(child_, &status, 0), child_);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+    child_ = -1;
+  }
+
+ private:
+  static int run_child(const fs::path& journal, int report_fd, int release_fd) {
+    if (::geteuid() == 0 &&
+        (::setgroups(0, nullptr) != 0 || ::setresgid(kNobody, kNobody, kNobody) != 0 ||
+         ::setresuid(kNobody, kNobody, kNobody) != 0)) {
+      return 2;
+    }
+    std::string outcome;
+    {
+      auto opened = open_with(journal, true);
+      if (opened.is_ok()) {
+        auto head = opened.value()->head();
+        outcome = head.is_ok() ? "ok, head " + std::to_string(head.value().seq)
+                               : head.status().to_string();
+      } else {
+        outcome = opened.status().to_string();
+      }
+      outcome += "\n";
+      if (::write(report_fd, outcome.data(), outcome.size()) < 0) return 3;
+      char byte = 0;
+      (void)::read(release_fd, &byte, 1);  // returns when the parent closes its end
+    }
+    return 0;
+  }
+
+  pid_t child_ = -1;
+  int report_fd_ = -1;
+  int release_fd_ = -1;
+  std::string outcome_;
+};
+
+// writer.lock must be readable by readers whatever the umask of the test runner.
+class JournalOpenWithoutLockFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override { saved_umask_ = ::umask(022); }
+  void TearDown() override { ::umask(saved_umask_); }
+
+  TempDir dir_;
+  fs::path journal_ = dir_.path() / "journal";
+  mode_t saved_umask_ = 0;
+};
+
+TEST_F(JournalOpenWithoutLockFileTest, WriterLockIsCreatedReadableByEveryone) {
+  auto writer = open_journal(journal_);
+  ASSERT_NE(writer, nullptr);
+  EXPECT_EQ(fs::status(journal_ / "writer.lock").permissions(), fs::perms(0644));
+}
+
+TEST_F(JournalOpenWithoutLockFileTest, ReadOnlyCopyWithNoWriterLockIsRead) {
+  (void)write_closed_journal(journal_, 7);
+  fs::remove(journal_ / "writer.lock");
+  fs::remove(journal_ / "lock.mdb");
+  LockFileOutOfReach out_of_reach(dir_, journal_, false);
+  ReaderWithoutLockFile reader(journal_);
+  EXPECT_EQ(reader.outcome(), "ok, head 7");
+}
+
+TEST_F(JournalOpenWithoutLockFileTest, ReadOnlyCopyWithAnUnheldWriterLockIsRead) {
+  (void)write_closed_journal(journal_, 7);
+  LockFileOutOfReach out_of_reach(dir_, journal_, false);
+  ReaderWithoutLockFile reader(journal_);
+  EXPECT_EQ(reader.outcome(), "ok, head 7");
+}
+
+TEST_F(JournalOpenWithoutLockFileTest, ReaderIsRefusedWhileARouterWrites) {
+  auto writer = open_journal(journal_);
+  ASSERT_NE(writer, nullptr);
+  append_records(*writer, 2);
+  LockFileOutOfReach out_of_reach(dir_, journal_, true);
+  ReaderWithoutLockFile reader(journal_);
+  EXPECT_TRUE(contains(reader.outcome(),
+                       "failed_precondition: a router is writing journal " + journal_.string()))
+      << reader.outcome();
+  EXPECT_TRUE(contains(reader.outcome(), "run as a user who can open " +
+                                             (journal_ / "lock.mdb").string() +
+                                             " for writing, or read a copy of the journal"))
+      << reader.outcome();
+}
+
+TEST_F(JournalOpenWithoutLockFileTest, ReaderIsRefusedWhenItCannotTellWhetherARouterWrites) {
+  (void)write_closed_journal(journal_, 2);
+  LockFileOutOfReach out_of_reach(dir_, journal_, true);
+  fs::permissions(journal_ / "writer.lock", fs::perms::none);
+  ReaderWithoutLockFile reader(journal_);
+  EXPECT_TRUE(contains(reader.outcome(), "cannot open " + (journal_ / "writer.lock").string() +
+                                             " (Permission denied) to tell whether a router is "
+                                             "writing it"))
+      << reader.outcome();
+}
+
+TEST_F(JournalOpenWithoutLockFileTest, RouterCannotStartWhileAReaderWithoutLockFileReads) {
+  (void)write_closed_journal(journal_, 4);
+  {
+    LockFileOutOfReach out_of_reach(dir_, journal_, true);
+    ReaderWithoutLockFile reader(journal_);
+    ASSERT_EQ(reader.outcome(), "ok, head 4");
+    for (const char* name : {"data.mdb", "lock.mdb", "writer.lock"}) {
+      fs::permissions(journal_ / name, fs::perms(0644));  // the router's own user's
+    }
+    auto refused = open_with(journal_, false);
+    ASSERT_FALSE(refused.is_ok());
+    EXPECT_EQ(refused.status().code(), Status::Code::failed_precondition);
+    EXPECT_EQ(refused.status().message(),
+              "journal " + journal_.string() +
+                  " is being read by a process that cannot use its lock file (lock.mdb); a "
+                  "router can write it only once that reader has finished")
+        << "not the pid of the router that wrote it last";
+    reader.finish();
+    auto writer = open_journal(journal_);
+    ASSERT_NE(writer, nullptr) << "the reader's lock goes with it";
+    EXPECT_EQ(writer->head().value().seq, 4U);
+  }
+}
+
+}  // namespace
+}  // namespace coexist::test
