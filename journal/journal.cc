@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -13,12 +14,15 @@
 
 #include "journal/journal_impl.h"
 #include "journal/lmdb_util.h"
+#include "journal/page_probe.h"
 
 namespace coexist::journal {
 namespace {
 
 constexpr unsigned int kAsyncFlags = MDB_NOSYNC | MDB_NOMETASYNC | MDB_MAPASYNC;
 constexpr std::string_view kFormatVersionKey = "format_version";
+constexpr std::array<const char*, 4> kDatabaseNames = {"transactions", "idempotency", "meta",
+                                                       "rules"};
 
 // Opens (or creates) the three sub-databases and checks the stored format version.
 Status open_databases(Journal::Impl& impl) {
@@ -26,17 +30,15 @@ Status open_databases(Journal::Impl& impl) {
   unsigned int txn_flags = impl.options.read_only ? MDB_RDONLY : 0;
   if (int rc = txn.begin(impl.env, txn_flags); rc != 0) return lmdb::error("begin", rc);
   unsigned int db_flags = impl.options.read_only ? 0 : MDB_CREATE;
-  const std::pair<const char*, MDB_dbi*> databases[] = {
-      {"transactions", &impl.transactions},
-      {"idempotency", &impl.idempotency},
-      {"meta", &impl.meta},
-      {"rules", &impl.rules}};
-  for (const auto& [name, dbi] : databases) {
-    int rc = mdb_dbi_open(txn.get(), name, db_flags, dbi);
+  MDB_dbi* const dbis[] = {&impl.transactions, &impl.idempotency, &impl.meta, &impl.rules};
+  static_assert(std::size(dbis) == kDatabaseNames.size());
+  for (std::size_t i = 0; i < kDatabaseNames.size(); ++i) {
+    const char* name = kDatabaseNames[i];
+    int rc = mdb_dbi_open(txn.get(), name, db_flags, dbis[i]);
     if (rc == MDB_NOTFOUND) {
-      return Status::error(Status::Code::not_found,
-                           impl.options.path.string() + " is not a Coexist journal (no '" + name +
-                               "' database)");
+      return Status::error(
+          Status::Code::not_found,
+          impl.options.path.string() + " is not a Coexist journal (no '" + name + "' database)");
     }
     if (rc != 0) return lmdb::error(std::string("open database ") + name, rc);
   }
@@ -185,9 +187,17 @@ Status exclude_writers_for_lockless_read(Journal::Impl& impl) {
 // truncated file (a partial backup) is a SIGBUS, not an error. The committed meta page names the
 // last page in use; a writer writes pages before the meta page that names them and never
 // shrinks the file, so reading the meta page first and the file's size second is safe beside a
-// writer. (LMDB's own mdb_copy clips to the file size, as a page allocated and freed within one
-// commit is never written; should that ever leave the last page unwritten, a healthy journal
-// would be refused here, never misread.)
+// writer. A file that holds that last page is whole. One that does not may still be healthy: a
+// page allocated and freed within one commit is never written (page_probe.h), so the probe
+// decides, reading every page a read can reach before anything else reads the journal. If it
+// reaches none past the end, the missing pages are free and the journal opens as any other:
+// readers never go near free pages, and the writer never reads one either (without MDB_WRITEMAP
+// it builds a page it reuses in memory and writes it before any meta page names it), so there is
+// nothing to report.
+//
+// LMDB writes whole pages, so a file that ends inside one is cut short. A page past the end but
+// inside the last page of memory the file maps reads as zeros instead of a SIGBUS (when LMDB's
+// pages are smaller than the system's), so such a file is refused without a probe, too.
 Status check_file_holds_every_page(const Journal::Impl& impl) {
   MDB_envinfo info{};
   if (int rc = mdb_env_info(impl.env, &info); rc != 0) return lmdb::error("env_info", rc);
@@ -203,15 +213,20 @@ Status check_file_holds_every_page(const Journal::Impl& impl) {
   }
   auto file_bytes = static_cast<std::uint64_t>(file.st_size);
   std::uint64_t needed_bytes = (static_cast<std::uint64_t>(info.me_last_pgno) + 1) * stat.ms_psize;
-  if (file_bytes < needed_bytes) {
-    return Status::error(
-        Status::Code::corruption,
-        data_path.string() + " is truncated: it has " + std::to_string(file_bytes) +
-            " bytes, and its " + std::to_string(info.me_last_pgno + 1) + " pages of " +
-            std::to_string(stat.ms_psize) + " bytes need " + std::to_string(needed_bytes) +
-            "; restore the journal from a complete copy");
+  if (file_bytes >= needed_bytes) return Status::ok();
+  auto boundary_bytes =
+      std::max<std::uint64_t>(stat.ms_psize, static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)));
+  if (file_bytes % boundary_bytes == 0) {
+    auto reach = probe_reachable_pages(impl.env, kDatabaseNames);
+    if (!reach.is_ok()) return reach.status();
+    if (reach.value() == PageReach::inside_file) return Status::ok();
   }
-  return Status::ok();
+  return Status::error(Status::Code::corruption,
+                       data_path.string() + " is truncated: it has " + std::to_string(file_bytes) +
+                           " bytes, and its " + std::to_string(info.me_last_pgno + 1) +
+                           " pages of " + std::to_string(stat.ms_psize) + " bytes need " +
+                           std::to_string(needed_bytes) +
+                           "; restore the journal from a complete copy");
 }
 
 Status configure_and_open_env(Journal::Impl& impl) {
