@@ -49,7 +49,8 @@ void Histogram::append_prometheus(std::string& out, const std::string& name,
     std::string bound = i < kBoundsSeconds.size() ? format_seconds(kBoundsSeconds[i]) : "+Inf";
     out += name + "_bucket{le=\"" + bound + "\"} " + std::to_string(cumulative) + "\n";
   }
-  out += name + "_sum " + format_nanoseconds_as_seconds(sum_ns_.load(std::memory_order_relaxed)) + "\n";
+  out += name + "_sum " + format_nanoseconds_as_seconds(sum_ns_.load(std::memory_order_relaxed)) +
+         "\n";
   out += name + "_count " + std::to_string(count_.load(std::memory_order_relaxed)) + "\n";
 }
 
@@ -65,7 +66,10 @@ std::string Metrics::prometheus_text() const {
                  "Transactions rejected (validation or conflict).", rejected_total);
   append_counter(out, "coexist_ingest_retryable_errors_total",
                  "Transactions answered journal_full or unavailable.", retryable_errors_total);
-  append_counter(out, "coexist_journal_commits_total", "Durable group commits.", commits_total);
+  append_counter(
+      out, "coexist_journal_commits_total",
+      "Group commits: batches appended durably (a batch split at map_size_mb_max counts once).",
+      commits_total);
   append_counter(out, "coexist_ingest_replies_dropped_total",
                  "Replies not delivered because the client was gone or not reading.",
                  replies_dropped_total);
