@@ -108,6 +108,34 @@ TEST_F(CliE2eTest, OutputThatCannotBeWrittenIsExitFourNotSilence) {
   EXPECT_EQ(journal({"digest"}).exit_code, 0) << "a writable output is still fine";
 }
 
+// The same for a pipe whose reader is gone (`coexist journal list | head -0`): the write fails
+// (EPIPE) and the command says so with exit 4, instead of dying of SIGPIPE (141 in the shell)
+// without a word.
+TEST_F(CliE2eTest, AClosedPipeIsExitFourNotADeathBySigpipe) {
+  ASSERT_EQ(send(write_lines(dir_, "one.jsonl", {sample_transaction(1)})).exit_code, 0);
+  const std::string journal_dir = router_.journal_dir().string();
+  for (const std::vector<std::string>& arguments :
+       {std::vector<std::string>{"journal", "digest", "--journal", journal_dir},
+        {"journal", "list", "--journal", journal_dir},
+        {"journal", "export", "--format", "csv", "--journal", journal_dir},
+        {"send", "--endpoint", router_.ingest(),
+         write_lines(dir_, "two.jsonl", {sample_transaction(2)})}}) {
+    // The message names the command (and the subcommand, never send's file).
+    const std::string what = arguments[0] == "send" ? "send" : arguments[0] + " " + arguments[1];
+    int pipe_fds[2];
+    ASSERT_EQ(::pipe(pipe_fds), 0);
+    ::close(pipe_fds[0]);  // no reader, before the child even starts: every write is EPIPE
+    auto err_file = dir_.path() / "pipe.err";
+    ChildProcess child(binary("coexist"), arguments, pipe_fds[1], err_file);
+    ::close(pipe_fds[1]);
+    const int exit_code = child.wait_for_exit(std::chrono::minutes(1)).value_or(-1);
+    const std::string err = read_file(err_file);
+    EXPECT_EQ(exit_code, 4) << arguments[0] << " " << arguments[1] << ": " << err;
+    EXPECT_NE(err.find("coexist " + what + ": cannot write standard output"), std::string::npos)
+        << err;
+  }
+}
+
 // A fake router answers one request `rejected` and the other `error` (retryable): `send` exits 3,
 // so a script that resends on 3 gets the refused one in; the rejection answers again next time.
 TEST(CliSendExitCodesTest, ARetryableErrorOutranksARejection) {

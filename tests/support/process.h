@@ -4,15 +4,15 @@
 // and stops it by PID. End-to-end tests own the processes they start: the destructor kills a
 // child that is still running.
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <fcntl.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <thread>
@@ -24,7 +24,15 @@ class ChildProcess {
  public:
   ChildProcess(const std::filesystem::path& program, const std::vector<std::string>& arguments,
                const std::filesystem::path& stdout_file, const std::filesystem::path& stderr_file,
-               const std::filesystem::path& stdin_file = "/dev/null") {
+               const std::filesystem::path& stdin_file = "/dev/null")
+      : ChildProcess(program, arguments, -1, stderr_file, stdin_file, &stdout_file) {}
+
+  // Standard output goes to `stdout_fd`, an open descriptor of the caller's (a pipe, say), which
+  // the caller still owns.
+  ChildProcess(const std::filesystem::path& program, const std::vector<std::string>& arguments,
+               int stdout_fd, const std::filesystem::path& stderr_file,
+               const std::filesystem::path& stdin_file = "/dev/null",
+               const std::filesystem::path* stdout_file = nullptr) {
     std::vector<std::string> argv_storage{program.string()};
     argv_storage.insert(argv_storage.end(), arguments.begin(), arguments.end());
     std::vector<char*> argv;
@@ -33,7 +41,9 @@ class ChildProcess {
     pid_ = ::fork();
     if (pid_ == 0) {
       int in = ::open(stdin_file.c_str(), O_RDONLY);
-      int out = ::open(stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      int out = stdout_file != nullptr
+                    ? ::open(stdout_file->c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644)
+                    : stdout_fd;
       int err = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       if (in < 0 || out < 0 || err < 0) ::_exit(127);
       ::dup2(in, 0);

@@ -1,5 +1,6 @@
 // coexist: the one CLI (DESIGN.md, "CLI").
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -66,10 +67,16 @@ int main(int argc, char** argv) {
     return words.empty() ? coexist::cli::kExitUsage : coexist::cli::kExitOk;
   }
   std::string command = words[0];
+  // A reader that went away (`coexist journal list | head -1`) makes a write fail with EPIPE, which
+  // finish_output reports as exit 4 with a message, rather than killing the command with SIGPIPE
+  // mid-output and no word. (`serve` writes only its log; ZeroMQ never raises SIGPIPE.)
+  if (command != "serve") std::signal(SIGPIPE, SIG_IGN);
   coexist::cli::Arguments arguments{command, {words.begin() + 1, words.end()}};
   const int exit_code = dispatch(command, arguments);
   if (command == "serve") return exit_code;
-  // "journal digest", not just "journal": the message names what lost its output.
-  const bool has_subcommand = words.size() > 1 && !words[1].starts_with("-");
+  // "journal digest", not just "journal": the message names what lost its output. Only `journal`
+  // and `rules` have subcommands (always the next word); `send FILE`'s next word is a file.
+  const bool has_subcommand = (command == "journal" || command == "rules") && words.size() > 1 &&
+                              !words[1].starts_with("-");
   return finish_output(has_subcommand ? command + " " + words[1] : command, exit_code);
 }
