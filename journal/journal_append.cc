@@ -8,19 +8,27 @@
 #include "journal/append_part.h"
 #include "journal/journal.h"
 #include "journal/journal_impl.h"
+#include "journal/lmdb_util.h"
 #include "journal/split_plan.h"
 
 namespace coexist::journal {
 namespace {
 
-// Doubles the map, up to the configured maximum; false when it is already there.
-bool grow_map(Journal::Impl& impl) {
-  if (impl.map_size_bytes >= impl.options.map_size_bytes_max) return false;
+enum class Growth { grown, at_maximum, failed };
+
+// Doubles the map, up to the configured maximum. A resize that fails (mmap refused, say) is not
+// "the journal is full": LMDB has unmapped the old map by then, so the journal cannot go on
+// (`error` says why, and the caller makes it the sticky failure).
+Growth grow_map(Journal::Impl& impl, Status& error) {
+  if (impl.map_size_bytes >= impl.options.map_size_bytes_max) return Growth::at_maximum;
   std::uint64_t grown = std::min(impl.map_size_bytes * 2, impl.options.map_size_bytes_max);
   std::unique_lock lock(impl.resize_mutex);
-  if (mdb_env_set_mapsize(impl.env, grown) != 0) return false;
+  if (int rc = mdb_env_set_mapsize(impl.env, grown); rc != 0) {
+    error = lmdb::error("grow the map to " + std::to_string(grown >> 20) + " MiB", rc);
+    return Growth::failed;
+  }
   impl.map_size_bytes = grown;
-  return true;
+  return Growth::grown;
 }
 
 // The part the plan proposes: item requests.size() is the rules change, the batch's last item.
@@ -44,24 +52,24 @@ Status Journal::append_batch(std::span<const AppendRequest> requests,
   if (Status failed = failure(); !failed.is_ok()) return failed;
   results.assign(requests.size(), AppendResult{});
   SplitPlan plan(requests.size() + (rules_change != nullptr ? 1 : 0));
-  bool retried_after_clearing_readers = false;
+  bool readers_checked = false;  // once per call: a batch split into many parts checks once
   bool rules_change_refused = false;
   while (!plan.done()) {
     Status error;
     const std::size_t first = plan.begin();
-    switch (append_part(*impl_, requests, part_of(plan, requests.size(), rules_change), results,
-                        error)) {
-      case Attempt::committed:
-        plan.committed();
-        if (++impl_->commits % kReaderCheckCommits == 0) (void)impl_->clear_stale_readers();
-        break;
-      case Attempt::map_full:
-        // Nothing of the part was written (its transaction aborted). A dead reader may be what
-        // keeps freed pages from reuse: with its slot gone they can be used again, so try once
-        // more before growing the map, and grow it before splitting the part.
-        if (!retried_after_clearing_readers && impl_->clear_stale_readers() > 0) {
-          retried_after_clearing_readers = true;
-        } else if (!grow_map(*impl_) && plan.did_not_fit()) {
+    Attempt attempt =
+        append_part(*impl_, requests, part_of(plan, requests.size(), rules_change), results, error);
+    if (attempt == Attempt::map_full) {
+      // Nothing of the part was written (its transaction aborted). A dead reader may be what
+      // keeps freed pages from reuse: with its slot gone they can be used again, so try once
+      // more before growing the map, and grow it before splitting the part.
+      const bool readers_cleared = !readers_checked && impl_->clear_stale_readers() > 0;
+      readers_checked = true;
+      if (!readers_cleared) {
+        Growth growth = grow_map(*impl_, error);
+        if (growth == Growth::failed) {
+          attempt = Attempt::failed;
+        } else if (growth == Growth::at_maximum && plan.did_not_fit()) {
           // One item that does not fit even alone: refused, and the items after it are tried.
           if (first < requests.size()) {
             results[first] = journal_full_result();
@@ -69,7 +77,15 @@ Status Journal::append_batch(std::span<const AppendRequest> requests,
             rules_change_refused = true;
           }
         }
+      }
+    }
+    switch (attempt) {
+      case Attempt::committed:
+        plan.committed();
+        if (++impl_->commits % kReaderCheckCommits == 0) (void)impl_->clear_stale_readers();
         break;
+      case Attempt::map_full:
+        break;  // handled above: try again, bigger or smaller
       case Attempt::refused:
         results.clear();
         return error;
