@@ -149,7 +149,9 @@ bool looks_like_endpoint(const std::string& text, bool wildcard) {
   const std::size_t colon = address.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return false;
   const std::string_view port = address.substr(colon + 1);
-  return is_port(port, wildcard) && (wildcard || port != "0");
+  // Where the router connects, port 0 (however written: "00") is no port at all.
+  return is_port(port, wildcard) &&
+         (wildcard || port.find_first_not_of('0') != std::string_view::npos);
 }
 
 void read_listen(FieldReader& reader, const json& root, ListenConfig& out) {

@@ -323,8 +323,8 @@ TEST(ConfigTest, TargetValuesThatCannotWorkAreRefused) {
   }
   // A target is connected to, so its tcp port is 1..65535: no "*", no 0, nothing libzmq would
   // read modulo 65536.
-  for (const char* endpoint :
-       {"garbage", "://h:1", "tcp://", "tcp://h:0", "tcp://h:*", "tcp://h:70000", "tcp://h"}) {
+  for (const char* endpoint : {"garbage", "://h:1", "tcp://", "tcp://h:0", "tcp://h:00",
+                               "tcp://h:*", "tcp://h:70000", "tcp://h"}) {
     EXPECT_THAT(error_of(std::string(R"({"targets":{"new":{"adapter":"zmq","endpoint":")") +
                          endpoint + R"("}}})"),
                 HasSubstr("targets.new.endpoint: "))
