@@ -189,7 +189,7 @@ Status exclude_writers_for_lockless_read(Journal::Impl& impl) {
 // shrinks the file, so reading the meta page first and the file's size second is safe beside a
 // writer. A file that holds that last page is whole. One that does not may still be healthy: a
 // page allocated and freed within one commit is never written (page_probe.h), so the probe
-// decides, reading every page a read can reach before anything else reads the journal. If it
+// decides, from the free DB or else every page a read can reach, before anything else reads. If it
 // reaches none past the end, the missing pages are free and the journal opens as any other:
 // readers never go near free pages, and the writer never reads one either (without MDB_WRITEMAP
 // it builds a page it reuses in memory and writes it before any meta page names it), so there is
@@ -217,9 +217,10 @@ Status check_file_holds_every_page(const Journal::Impl& impl) {
   auto boundary_bytes =
       std::max<std::uint64_t>(stat.ms_psize, static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)));
   if (file_bytes % boundary_bytes == 0) {
-    auto reach = probe_reachable_pages(impl.env, kDatabaseNames);
-    if (!reach.is_ok()) return reach.status();
-    if (reach.value() == PageReach::inside_file) return Status::ok();
+    PageRange missing{file_bytes / stat.ms_psize, info.me_last_pgno};
+    auto probe = probe_reachable_pages(impl.env, missing, kDatabaseNames);
+    if (!probe.is_ok()) return probe.status();
+    if (probe.value().reach == PageReach::inside_file) return Status::ok();
   }
   return Status::error(Status::Code::corruption,
                        data_path.string() + " is truncated: it has " + std::to_string(file_bytes) +
