@@ -53,7 +53,8 @@ Status open_databases(Journal::Impl& impl) {
     }
   } else if (rc != 0) {
     return lmdb::error("read format version", rc);
-  } else if (value.mv_size != 1 || *static_cast<const std::uint8_t*>(value.mv_data) != kRecordVersion) {
+  } else if (value.mv_size != 1 ||
+             *static_cast<const std::uint8_t*>(value.mv_data) != kRecordVersion) {
     return Status::error(Status::Code::corruption, "unsupported journal format version");
   }
   if (rc = txn.commit(); rc != 0) return lmdb::error("commit open", rc);
@@ -148,23 +149,22 @@ int open_env(Journal::Impl& impl, std::uint64_t map_size, unsigned int flags) {
 // data.mdb but not write lock.mdb (a read-only archive copy, an auditor in the router's group)
 // gets "Permission denied". Such a reader can do without the lock file (MDB_NOLOCK) only while no
 // process writes: lock.mdb's reader table is what keeps a writer from recycling the pages a
-// reader is on. A router holds writer.lock exclusively for as long as it writes
-// (lock_for_writing); this reader takes it shared and keeps it until it closes, so no router can
-// start meanwhile. No writer.lock at all means no router ever wrote here: a copy.
+// reader is on. A router holds an exclusive flock on data.mdb for as long as it writes
+// (lock_for_writing); this reader takes a shared one and keeps it until it closes, so it is
+// refused while a router writes and no router can start meanwhile. The lock is on data.mdb
+// because that is the one file every journal has and every such reader may open: a lock file a
+// router creates would leave a journal no router has written yet unguarded. LMDB itself never
+// flocks data.mdb: it locks lock.mdb, with fcntl locks, which on Linux are independent of flock.
+//
+// For MDB_RDONLY LMDB opens data.mdb before lock.mdb, so the "Permission denied" may be data.mdb's
+// own; then the journal is unreadable to this user, and that is what the reader is told.
 Status exclude_writers_for_lockless_read(Journal::Impl& impl) {
   const std::filesystem::path& directory = impl.options.path;
-  std::filesystem::path lock_path = directory / "writer.lock";
-  const std::string advice = "; run as a user who can open " + (directory / "lock.mdb").string() +
-                             " for writing, or read a copy of the journal";
-  int fd = ::open(lock_path.c_str(), O_RDONLY | O_CLOEXEC);
+  std::filesystem::path data_path = directory / "data.mdb";
+  int fd = ::open(data_path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    int error = errno;
-    if (error == ENOENT) return Status::ok();
-    return Status::error(Status::Code::failed_precondition,
-                         "this user cannot use the lock file of journal " + directory.string() +
-                             ", and cannot open " + lock_path.string() + " (" +
-                             std::strerror(error) + ") to tell whether a router is writing it" +
-                             advice);
+    return Status::error(Status::Code::io_error,
+                         "cannot read " + data_path.string() + ": " + std::strerror(errno));
   }
   if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
     int error = errno;
@@ -172,14 +172,16 @@ Status exclude_writers_for_lockless_read(Journal::Impl& impl) {
     if (error == EWOULDBLOCK) {
       return Status::error(Status::Code::failed_precondition,
                            "a router is writing journal " + directory.string() +
-                               " (it holds writer.lock), and this user cannot use its lock "
-                               "file, without which reading beside a writer is unsafe" +
-                               advice);
+                               " (it holds data.mdb locked), and this user cannot use its lock "
+                               "file, without which reading beside a writer is unsafe; run as a "
+                               "user who can open " +
+                               (directory / "lock.mdb").string() +
+                               " for writing, or read a copy of the journal");
     }
     return Status::error(Status::Code::io_error,
-                         "cannot lock " + lock_path.string() + ": " + std::strerror(error));
+                         "cannot lock " + data_path.string() + ": " + std::strerror(error));
   }
-  impl.writer_lock_fd = fd;
+  impl.data_lock_fd = fd;
   return Status::ok();
 }
 
@@ -265,17 +267,8 @@ Status configure_and_open_env(Journal::Impl& impl) {
   return Status::ok();
 }
 
-// Why writer.lock (open as `fd`) could not be locked exclusively. When it can be locked shared,
-// only readers that cannot use lock.mdb hold it, and the pid in the file is a router's that has
-// gone: it is not named.
+// Why writer.lock (open as `fd`) could not be locked exclusively: another router holds it.
 Status writer_lock_refusal(const std::filesystem::path& directory, int fd) {
-  if (::flock(fd, LOCK_SH | LOCK_NB) == 0) {
-    return Status::error(Status::Code::failed_precondition,
-                         "journal " + directory.string() +
-                             " is being read by a process that cannot use its lock file "
-                             "(lock.mdb); a router can write it only once that reader has "
-                             "finished");
-  }
   char holder[32] = {};
   ssize_t got = ::pread(fd, holder, sizeof holder - 1, 0);
   return Status::error(Status::Code::failed_precondition,
@@ -284,13 +277,32 @@ Status writer_lock_refusal(const std::filesystem::path& directory, int fd) {
                            (got > 0 ? std::string(" (pid ") + holder + ")" : std::string()));
 }
 
+// The writer's side of exclude_writers_for_lockless_read: an exclusive flock on data.mdb, taken
+// on LMDB's own descriptor (the very file it maps) once mdb_env_open has created or opened it
+// and before the first write; mdb_env_close releases it.
+Status exclude_lockless_readers(const Journal::Impl& impl) {
+  mdb_filehandle_t fd = -1;
+  if (int rc = mdb_env_get_fd(impl.env, &fd); rc != 0) return lmdb::error("env_get_fd", rc);
+  if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return Status::ok();
+  int error = errno;
+  std::filesystem::path data_path = impl.options.path / "data.mdb";
+  if (error == EWOULDBLOCK) {
+    return Status::error(Status::Code::failed_precondition,
+                         "journal " + impl.options.path.string() +
+                             " is being read by a process that cannot use its lock file "
+                             "(lock.mdb) and holds data.mdb locked; a router can write it only "
+                             "once that reader has finished");
+  }
+  return Status::error(Status::Code::io_error,
+                       "cannot lock " + data_path.string() + ": " + std::strerror(error));
+}
+
 // Two routers on one journal would each believe they own the sequence and the hash chain (LMDB
 // serialises their commits, but the second writer's next append fails for good). The writer takes
 // an exclusive lock on writer.lock beside the data and keeps it until it closes; the file records
-// the holder's pid for the message. A reader that cannot use lock.mdb holds it shared
-// (exclude_writers_for_lockless_read), so it must be readable by whoever may read the journal:
-// mode 0644 (before the umask), as it holds nothing but a pid; who may read the journal itself
-// is decided by data.mdb's mode and the directory's.
+// the holder's pid for the message. Mode 0644 (before the umask): it holds nothing but a pid. Then
+// it locks data.mdb against readers that cannot use lock.mdb (exclude_lockless_readers), before
+// recording its pid, so that a router refused for a reader leaves the last writer's pid in place.
 Status lock_for_writing(Journal::Impl& impl) {
   std::filesystem::path lock_path = impl.options.path / "writer.lock";
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -303,11 +315,12 @@ Status lock_for_writing(Journal::Impl& impl) {
     ::close(fd);
     return refused;
   }
+  impl.writer_lock_fd = fd;  // from here on released with the Impl, also on a refusal below
+  if (Status status = exclude_lockless_readers(impl); !status.is_ok()) return status;
   std::string pid = std::to_string(::getpid());
   bool recorded = ::ftruncate(fd, 0) == 0 &&
                   ::pwrite(fd, pid.data(), pid.size(), 0) == static_cast<ssize_t>(pid.size());
   (void)recorded;  // if not, only the message loses the pid: the lock itself holds
-  impl.writer_lock_fd = fd;
   return Status::ok();
 }
 
@@ -323,6 +336,7 @@ int Journal::Impl::clear_stale_readers() const {
 Journal::Impl::~Impl() {
   if (env != nullptr) mdb_env_close(env);
   if (writer_lock_fd >= 0) ::close(writer_lock_fd);  // releases the flock
+  if (data_lock_fd >= 0) ::close(data_lock_fd);      // releases the flock
 }
 
 int Journal::Impl::begin_read(MDB_txn** txn) const {

@@ -23,8 +23,9 @@
 // Threads and processes: one writer (the router's commit thread) calls append_batch; any number
 // of threads and other processes (the CLI) may read concurrently, each read seeing one committed
 // snapshot. Readers in other processes open the journal read-only; one that may not write
-// lock.mdb reads without it, which is safe only while no process writes: it is refused while a
-// writer holds writer.lock, and holds writer.lock shared until it closes, keeping writers out.
+// lock.mdb reads without it, which is safe only while no process writes: the writer holds an
+// exclusive flock on data.mdb, such a reader a shared one until it closes, so each refuses to open
+// while the other has the journal open.
 
 #include <cstdint>
 #include <filesystem>
@@ -142,8 +143,7 @@ class Journal {
   [[nodiscard]] Status for_each(SeqRange range, const std::function<bool(const RecordView&)>& visit,
                                 std::vector<RuleSetRecord>* rule_sets = nullptr) const;
   // The record with this seq, copied out; nullopt when there is none.
-  [[nodiscard]] Status get(std::uint64_t seq,
-                           const std::function<void(const RecordView&)>& visit,
+  [[nodiscard]] Status get(std::uint64_t seq, const std::function<void(const RecordView&)>& visit,
                            bool& found) const;
   [[nodiscard]] Result<Stats> stats() const;
   // Every applied rule-set version, ascending (empty when none was ever applied).

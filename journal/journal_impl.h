@@ -24,17 +24,20 @@ struct Journal::Impl {
   // Writer state: valid after open, advanced only by a committed append.
   std::uint64_t next_seq = 1;
   Hash last_hash{};
-  std::uint64_t commits = 0;      // by this writer, to clear stale reader slots now and then
-  Status failure;                 // sticky; ok until a commit fails
+  std::uint64_t commits = 0;         // by this writer, to clear stale reader slots now and then
+  Status failure;                    // sticky; ok until a commit fails
   mutable std::mutex failure_mutex;  // failure() is read from other threads
 
   // mdb_env_set_mapsize needs no live transaction in this process: readers hold it shared,
   // growing the map holds it exclusively.
   mutable std::shared_mutex resize_mutex;
 
-  // "writer.lock", flock'd: exclusively by the one writing process, shared by a reader opened
-  // without lock.mdb (MDB_NOLOCK) so that no writer starts while it reads. -1 when not held.
+  // "writer.lock", flock'd exclusively by the one writing process. -1 when not held.
   int writer_lock_fd = -1;
+  // "data.mdb", flock'd shared by a reader opened without lock.mdb (MDB_NOLOCK) so that no writer
+  // starts while it reads; the writer flocks LMDB's own descriptor of it instead. -1 when not
+  // held.
+  int data_lock_fd = -1;
 
   ~Impl();
 

@@ -548,5 +548,27 @@ TEST(CliJournalOpenTest, UserWhoCannotWriteTheLockFileIsRefusedWhileTheRouterWri
   EXPECT_EQ(nlohmann::json::parse(served.out)["records"], 1);
 }
 
+// LMDB opens data.mdb before lock.mdb for a reader, so a data.mdb this user may not read used to
+// be taken for an unwritable lock file: the reader went on without one and was told about lock
+// files. It is a journal error naming data.mdb.
+TEST(CliJournalOpenTest, UserWhoCannotReadTheDataFileIsToldSo) {
+  if (!can_run_as_reader()) GTEST_SKIP() << "running as root without setpriv";
+  TempDir dir;
+  ModesForTest modes;
+  auto journal_dir = dir.path() / "journal";
+  (void)write_journal(journal_dir, 2);
+  modes.set(dir.path(), 0755);
+  modes.set(journal_dir / "lock.mdb", 0444);
+  modes.set(journal_dir / "data.mdb", 0040);  // the router's group's; not this user's
+  auto refused = coexist_as_reader(dir, {"journal", "verify", "--journal", journal_dir.string()});
+  EXPECT_EQ(refused.exit_code, 4) << refused.err;
+  EXPECT_NE(refused.err.find("cannot read " + (journal_dir / "data.mdb").string() +
+                             ": Permission denied"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(refused.err.find("lock.mdb"), std::string::npos) << refused.err;
+  EXPECT_EQ(refused.err.find("lock file"), std::string::npos) << refused.err;
+}
+
 }  // namespace
 }  // namespace coexist::test

@@ -2,12 +2,15 @@
 // - a truncated data.mdb (a partial backup) would be a SIGBUS on the first read past its end, so
 //   open refuses it; an empty one is named as such;
 // - a reader who may read data.mdb but not write lock.mdb reads without the lock file, but only
-//   while no router can write, which writer.lock tells.
+//   while no router writes: it holds data.mdb shared, a router holds it exclusively; a reader
+//   who may not read data.mdb itself is told so.
 // Permissions: root ignores file modes, so as root the reader runs in a child process as user
 // nobody; otherwise the modes set here keep the owner out as well.
 
+#include <fcntl.h>
 #include <grp.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -270,7 +273,29 @@ class ReaderWithoutLockFile {
   std::string outcome_;
 };
 
-// writer.lock must be readable by readers whatever the umask of the test runner.
+// Whether this process could lock `path` exclusively, as a router would; lets it go again.
+bool can_lock_exclusively(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool locked = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+  ::close(fd);
+  return locked;
+}
+
+// Gives the router's own user back the files LockFileOutOfReach took from it.
+void give_back_to_router(const fs::path& journal) {
+  for (const auto& entry : fs::directory_iterator(journal)) {
+    fs::permissions(entry.path(), fs::perms(0644));
+  }
+}
+
+std::string router_refusal_for_a_lockless_reader(const fs::path& journal) {
+  return "journal " + journal.string() +
+         " is being read by a process that cannot use its lock file (lock.mdb) and holds "
+         "data.mdb locked; a router can write it only once that reader has finished";
+}
+
+// The umask is fixed so that the modes the tests expect do not depend on the test runner's.
 class JournalOpenWithoutLockFileTest : public ::testing::Test {
  protected:
   void SetUp() override { saved_umask_ = ::umask(022); }
@@ -309,8 +334,8 @@ TEST_F(JournalOpenWithoutLockFileTest, ReaderIsRefusedWhileARouterWrites) {
   append_records(*writer, 2);
   LockFileOutOfReach out_of_reach(dir_, journal_, true);
   ReaderWithoutLockFile reader(journal_);
-  EXPECT_TRUE(contains(reader.outcome(),
-                       "failed_precondition: a router is writing journal " + journal_.string()))
+  EXPECT_TRUE(contains(reader.outcome(), "failed_precondition: a router is writing journal " +
+                                             journal_.string() + " (it holds data.mdb locked)"))
       << reader.outcome();
   EXPECT_TRUE(contains(reader.outcome(), "run as a user who can open " +
                                              (journal_ / "lock.mdb").string() +
@@ -318,15 +343,62 @@ TEST_F(JournalOpenWithoutLockFileTest, ReaderIsRefusedWhileARouterWrites) {
       << reader.outcome();
 }
 
-TEST_F(JournalOpenWithoutLockFileTest, ReaderIsRefusedWhenItCannotTellWhetherARouterWrites) {
+// A router holds data.mdb for as long as it writes, so writer.lock going missing (a clean-up of
+// "stale" lock files) lets no reader in beside it.
+TEST_F(JournalOpenWithoutLockFileTest, ReaderIsRefusedWhileARouterWritesEvenWithoutWriterLock) {
+  auto writer = open_journal(journal_);
+  ASSERT_NE(writer, nullptr);
+  append_records(*writer, 2);
+  fs::remove(journal_ / "writer.lock");
+  {
+    LockFileOutOfReach out_of_reach(dir_, journal_, true);
+    ReaderWithoutLockFile reader(journal_);
+    EXPECT_TRUE(contains(reader.outcome(), "failed_precondition: a router is writing journal " +
+                                               journal_.string() + " (it holds data.mdb locked)"))
+        << reader.outcome();
+  }
+  writer.reset();
+  LockFileOutOfReach out_of_reach(dir_, journal_, true);
+  ReaderWithoutLockFile reader(journal_);
+  EXPECT_EQ(reader.outcome(), "ok, head 2") << "the router's lock goes with it";
+}
+
+// data.mdb, not writer.lock, tells whether a router writes: a reader needs no access to
+// writer.lock.
+TEST_F(JournalOpenWithoutLockFileTest, ReaderWithoutLockFileNeedsNoAccessToWriterLock) {
   (void)write_closed_journal(journal_, 2);
   LockFileOutOfReach out_of_reach(dir_, journal_, true);
   fs::permissions(journal_ / "writer.lock", fs::perms::none);
   ReaderWithoutLockFile reader(journal_);
-  EXPECT_TRUE(contains(reader.outcome(), "cannot open " + (journal_ / "writer.lock").string() +
-                                             " (Permission denied) to tell whether a router is "
-                                             "writing it"))
-      << reader.outcome();
+  EXPECT_EQ(reader.outcome(), "ok, head 2");
+}
+
+// LMDB opens data.mdb before lock.mdb for a reader: a data.mdb this user may not read ("Permission
+// denied" all the same) is the error, not the lock file, and nothing is locked for a fallback.
+TEST_F(JournalOpenWithoutLockFileTest, ReaderOfAnUnreadableDataFileIsToldSoAndLocksNothing) {
+  (void)write_closed_journal(journal_, 3);
+  LockFileOutOfReach out_of_reach(dir_, journal_, true);
+  fs::permissions(journal_ / "data.mdb", fs::perms(0040));  // the group's; not this reader's
+  ReaderWithoutLockFile reader(journal_);
+  EXPECT_EQ(reader.outcome(),
+            "io_error: cannot read " + (journal_ / "data.mdb").string() + ": Permission denied");
+  give_back_to_router(journal_);  // while the reader still runs
+  EXPECT_TRUE(can_lock_exclusively(journal_ / "writer.lock"));
+  EXPECT_TRUE(can_lock_exclusively(journal_ / "data.mdb"));
+  auto writer = open_journal(journal_);
+  ASSERT_NE(writer, nullptr);
+  EXPECT_EQ(writer->head().value().seq, 3U);
+}
+
+TEST_F(JournalOpenWithoutLockFileTest, ReaderOfAnUnreadableDataFileIsNotToldARouterWrites) {
+  auto writer = open_journal(journal_);
+  ASSERT_NE(writer, nullptr);
+  append_records(*writer, 2);
+  LockFileOutOfReach out_of_reach(dir_, journal_, true);
+  fs::permissions(journal_ / "data.mdb", fs::perms(0040));
+  ReaderWithoutLockFile reader(journal_);
+  EXPECT_EQ(reader.outcome(),
+            "io_error: cannot read " + (journal_ / "data.mdb").string() + ": Permission denied");
 }
 
 TEST_F(JournalOpenWithoutLockFileTest, RouterCannotStartWhileAReaderWithoutLockFileReads) {
@@ -335,22 +407,44 @@ TEST_F(JournalOpenWithoutLockFileTest, RouterCannotStartWhileAReaderWithoutLockF
     LockFileOutOfReach out_of_reach(dir_, journal_, true);
     ReaderWithoutLockFile reader(journal_);
     ASSERT_EQ(reader.outcome(), "ok, head 4");
-    for (const char* name : {"data.mdb", "lock.mdb", "writer.lock"}) {
-      fs::permissions(journal_ / name, fs::perms(0644));  // the router's own user's
-    }
+    give_back_to_router(journal_);
     auto refused = open_with(journal_, false);
     ASSERT_FALSE(refused.is_ok());
     EXPECT_EQ(refused.status().code(), Status::Code::failed_precondition);
-    EXPECT_EQ(refused.status().message(),
-              "journal " + journal_.string() +
-                  " is being read by a process that cannot use its lock file (lock.mdb); a "
-                  "router can write it only once that reader has finished")
+    EXPECT_EQ(refused.status().message(), router_refusal_for_a_lockless_reader(journal_))
         << "not the pid of the router that wrote it last";
     reader.finish();
     auto writer = open_journal(journal_);
     ASSERT_NE(writer, nullptr) << "the reader's lock goes with it";
     EXPECT_EQ(writer->head().value().seq, 4U);
   }
+}
+
+// A journal no router has written yet has no writer.lock: the reader's lock on data.mdb keeps a
+// router out all the same, and goes with the reader.
+TEST_F(JournalOpenWithoutLockFileTest, RouterCannotStartWhileAReaderReadsAJournalWithNoWriterLock) {
+  (void)write_closed_journal(journal_, 4);
+  fs::remove(journal_ / "writer.lock");
+  {
+    LockFileOutOfReach out_of_reach(dir_, journal_, true);
+    ReaderWithoutLockFile reader(journal_);
+    ASSERT_EQ(reader.outcome(), "ok, head 4");
+    give_back_to_router(journal_);
+    auto refused = open_with(journal_, false);
+    ASSERT_FALSE(refused.is_ok()) << "a router writes beside a reader that has no reader slot";
+    EXPECT_EQ(refused.status().code(), Status::Code::failed_precondition);
+    EXPECT_EQ(refused.status().message(), router_refusal_for_a_lockless_reader(journal_));
+    EXPECT_EQ(fs::file_size(journal_ / "writer.lock"), 0U)
+        << "a refused router records no pid: the file names the last router that wrote";
+    reader.finish();
+    auto writer = open_journal(journal_);
+    ASSERT_NE(writer, nullptr) << "the reader's lock goes with it";
+    EXPECT_EQ(writer->head().value().seq, 4U);
+    append_records(*writer, 1, 4);
+  }
+  auto reader = open_with(journal_, true);
+  ASSERT_TRUE(reader.is_ok()) << reader.status().to_string();
+  EXPECT_EQ(reader.value()->head().value().seq, 5U);
 }
 
 }  // namespace
