@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -172,9 +173,9 @@ Status exclude_writers_for_lockless_read(Journal::Impl& impl) {
     if (error == EWOULDBLOCK) {
       return Status::error(Status::Code::failed_precondition,
                            "a router is writing journal " + directory.string() +
-                               " (it holds data.mdb locked), and this user cannot use its lock "
-                               "file, without which reading beside a writer is unsafe; run as a "
-                               "user who can open " +
+                               " (it holds data.mdb locked), and this process cannot use its lock "
+                               "file (no write access, or a read-only file system), without which "
+                               "reading beside a writer is unsafe; run as a user who can open " +
                                (directory / "lock.mdb").string() +
                                " for writing, or read a copy of the journal");
     }
@@ -232,6 +233,11 @@ Status check_file_holds_every_page(const Journal::Impl& impl) {
                            "; restore the journal from a complete copy");
 }
 
+bool on_read_only_file_system(const std::filesystem::path& directory) {
+  struct statvfs file_system {};
+  return ::statvfs(directory.c_str(), &file_system) == 0 && (file_system.f_flag & ST_RDONLY) != 0;
+}
+
 Status configure_and_open_env(Journal::Impl& impl) {
   const OpenOptions& options = impl.options;
   std::uint64_t map_size = 0;  // read-only: adopt whatever the writer uses
@@ -240,9 +246,13 @@ Status configure_and_open_env(Journal::Impl& impl) {
   }
   // No MDB_NOSYNC / MDB_NOMETASYNC / MDB_MAPASYNC: every commit is durable (see journal.h).
   unsigned int flags = MDB_NOTLS | (options.read_only ? MDB_RDONLY : 0U);
+  // On a read-only file system (a read-only bind mount of a journal a router writes through
+  // another) LMDB goes without the lock file by itself: guard that read as any lockless one.
+  if (options.read_only && on_read_only_file_system(options.path)) {
+    if (Status status = exclude_writers_for_lockless_read(impl); !status.is_ok()) return status;
+  }
   int rc = open_env(impl, map_size, flags);
-  // LMDB itself goes without the lock file on a read-only file system (EROFS).
-  if (options.read_only && (rc == EACCES || rc == EPERM)) {
+  if (options.read_only && impl.data_lock_fd < 0 && (rc == EACCES || rc == EPERM)) {
     if (Status status = exclude_writers_for_lockless_read(impl); !status.is_ok()) return status;
     rc = open_env(impl, map_size, flags | MDB_NOLOCK);
   }
@@ -283,6 +293,9 @@ Status writer_lock_refusal(const std::filesystem::path& directory, int fd) {
 Status exclude_lockless_readers(const Journal::Impl& impl) {
   mdb_filehandle_t fd = -1;
   if (int rc = mdb_env_get_fd(impl.env, &fd); rc != 0) return lmdb::error("env_get_fd", rc);
+  // LMDB opens data.mdb without O_CLOEXEC: a child the router ever spawned would inherit the
+  // descriptor, and with it the lock, and keep the next router out after this one has exited.
+  if (int flags = ::fcntl(fd, F_GETFD); flags >= 0) (void)::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
   if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return Status::ok();
   int error = errno;
   std::filesystem::path data_path = impl.options.path / "data.mdb";
@@ -340,10 +353,14 @@ Journal::Impl::~Impl() {
 }
 
 int Journal::Impl::begin_read(MDB_txn** txn) const {
+  if (map_lost.load()) return MDB_PANIC;
   int rc = mdb_txn_begin(env, nullptr, MDB_RDONLY, txn);
   if (rc == MDB_MAP_RESIZED && options.read_only) {
     // Another process grew the map; a read-only process has no other transaction open here.
-    if (rc = mdb_env_set_mapsize(env, 0); rc != 0) return rc;
+    if (rc = mdb_env_set_mapsize(env, 0); rc != 0) {
+      map_lost.store(true);
+      return rc;
+    }
     rc = mdb_txn_begin(env, nullptr, MDB_RDONLY, txn);
   }
   return rc;

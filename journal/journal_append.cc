@@ -18,12 +18,13 @@ enum class Growth { grown, at_maximum, failed };
 
 // Doubles the map, up to the configured maximum. A resize that fails (mmap refused, say) is not
 // "the journal is full": LMDB has unmapped the old map by then, so the journal cannot go on
-// (`error` says why, and the caller makes it the sticky failure).
+// (`error` says why, and the caller makes it the sticky failure; reads are refused: map_lost).
 Growth grow_map(Journal::Impl& impl, Status& error) {
   if (impl.map_size_bytes >= impl.options.map_size_bytes_max) return Growth::at_maximum;
   std::uint64_t grown = std::min(impl.map_size_bytes * 2, impl.options.map_size_bytes_max);
   std::unique_lock lock(impl.resize_mutex);
   if (int rc = mdb_env_set_mapsize(impl.env, grown); rc != 0) {
+    impl.map_lost.store(true);
     error = lmdb::error("grow the map to " + std::to_string(grown >> 20) + " MiB", rc);
     return Growth::failed;
   }

@@ -4,6 +4,7 @@
 
 #include <lmdb.h>
 
+#include <atomic>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
@@ -31,6 +32,9 @@ struct Journal::Impl {
   // mdb_env_set_mapsize needs no live transaction in this process: readers hold it shared,
   // growing the map holds it exclusively.
   mutable std::shared_mutex resize_mutex;
+  // Set when mdb_env_set_mapsize failed: LMDB unmaps the old map before it maps the new one, so
+  // after a failure there is no map, and a read would fault on it. Reads answer MDB_PANIC instead.
+  mutable std::atomic<bool> map_lost{false};
 
   // "writer.lock", flock'd exclusively by the one writing process. -1 when not held.
   int writer_lock_fd = -1;

@@ -548,6 +548,42 @@ TEST(CliJournalOpenTest, UserWhoCannotWriteTheLockFileIsRefusedWhileTheRouterWri
   EXPECT_EQ(nlohmann::json::parse(served.out)["records"], 1);
 }
 
+// `coexist journal …` through a read-only bind mount of the journal (an audit container, say),
+// run in a mount namespace of its own so that nothing of the mount outlives the command.
+CommandResult coexist_through_read_only_mount(const TempDir& dir, const fs::path& journal_dir,
+                                              const std::string& subcommand) {
+  fs::path mounted = dir.path() / "read-only-view";
+  fs::create_directories(mounted);
+  std::string script = "mount --bind '" + journal_dir.string() + "' '" + mounted.string() +
+                       "' && mount -o remount,bind,ro '" + mounted.string() + "' && exec '" +
+                       binary("coexist").string() + "' journal " + subcommand + " --journal '" +
+                       mounted.string() + "' --output json";
+  return run_command("/usr/bin/unshare", {"-m", "/bin/sh", "-c", script}, dir.path());
+}
+
+// On a read-only file system LMDB goes without lock.mdb by itself, so such a reader is as unsafe
+// beside a router as one without write access to lock.mdb, and is refused the same way.
+TEST(CliJournalOpenTest, ReaderThroughAReadOnlyMountIsRefusedWhileTheRouterWrites) {
+  TempDir dir;
+  if (::geteuid() != 0 ||
+      run_command("/usr/bin/unshare", {"-m", "true"}, dir.path()).exit_code != 0) {
+    GTEST_SKIP() << "needs root and mount namespaces (unshare -m)";
+  }
+  RouterProcess router(dir.path());
+  ASSERT_TRUE(router.start());
+  auto sent = coexist(dir, {"send", "--endpoint", router.ingest(),
+                            write_lines(dir, "one.jsonl", {sample_transaction(1)}).string()});
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  auto refused = coexist_through_read_only_mount(dir, router.journal_dir(), "verify");
+  EXPECT_EQ(refused.exit_code, 4) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("a router is writing journal"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("read-only file system"), std::string::npos) << refused.err;
+  ASSERT_EQ(router.stop(), 0);
+  auto served = coexist_through_read_only_mount(dir, router.journal_dir(), "verify");
+  ASSERT_EQ(served.exit_code, 0) << served.err;
+  EXPECT_EQ(nlohmann::json::parse(served.out)["records"], 1);
+}
+
 // LMDB opens data.mdb before lock.mdb for a reader, so a data.mdb this user may not read used to
 // be taken for an unwritable lock file: the reader went on without one and was told about lock
 // files. It is a journal error naming data.mdb.

@@ -4,8 +4,12 @@
 // repeats judged against the records of earlier parts, a rules change after the batch's records.
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <filesystem>
+#include <fstream>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -260,6 +264,64 @@ TEST(JournalFullTest, RulesChangeThatDoesNotFitIsRefusedWhileItsBatchIsAccepted)
   ASSERT_TRUE(journal->append_batch(later, results, &next).is_ok());
   EXPECT_EQ(next.activated_after_seq, 3U);
   expect_verified(*journal, 3);
+}
+
+// The process's address space now, from /proc/self/status (VmSize, KiB → bytes).
+std::uint64_t address_space_bytes() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmSize:", 0) == 0) return std::stoull(line.substr(7)) << 10;
+  }
+  return 0;
+}
+
+// A map that cannot grow (mmap refused: here, the address space is capped just above what the
+// process uses) is not "full": LMDB has unmapped the old map by then. The append says why, the
+// failure is sticky, and reads are refused instead of faulting on the lost map. Run in a child
+// process, whose address space alone is capped.
+TEST(JournalMapLostDeathTest, FailedGrowthIsAStickyFailureAndReadsAreRefusedNotFatal) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space: no cap can be set";
+#else
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  TempDir dir;
+  auto grow_until_refused = [&]() -> int {
+    constexpr std::uint64_t kInitialBytes = 16 << 20;
+    auto journal = open_journal(dir.path(), false, kInitialBytes, 1ULL << 30);
+    if (journal == nullptr) return 10;
+    RequestBuilder build;
+    std::vector<journal::AppendRequest> batch{build.make(large_transaction("warm", 150 << 10))};
+    std::vector<AppendResult> results;
+    if (!journal->append_batch(batch, results).is_ok()) return 11;
+    std::vector<journal::AppendRequest> later;  // built first: parsing needs room of its own
+    for (int i = 0; i < 200; ++i) {
+      later.push_back(build.make(large_transaction("L" + std::to_string(i), 150 << 10)));
+    }
+    // Room for the doubled map's net growth is 8 MiB short of it: the doubling must fail.
+    rlimit cap{};
+    cap.rlim_cur = cap.rlim_max = address_space_bytes() + (kInitialBytes / 2);
+    if (::setrlimit(RLIMIT_AS, &cap) != 0) return 12;
+    Status status = Status::ok();
+    for (std::size_t i = 0; i < later.size() && status.is_ok(); ++i) {
+      status = journal->append_batch(std::span(later).subspan(i, 1), results);
+    }
+    if (status.is_ok() || status.code() == Status::Code::journal_full) return 13;
+    if (status.message().find("grow the map to 32 MiB") == std::string::npos) return 14;
+    if (journal->failure().is_ok()) return 15;
+    if (journal->head().is_ok() || journal->stats().is_ok()) return 16;  // refused, alive
+    return 0;
+  };
+  auto run = [&] {
+    int code = 20;  // an allocation refused under the cap: the test's own, not the journal's
+    try {
+      code = grow_until_refused();
+    } catch (const std::exception&) {
+    }
+    std::filesystem::remove_all(dir.path());  // the child's own directory: _Exit skips ~TempDir
+    std::_Exit(code);
+  };
+  EXPECT_EXIT(run(), testing::ExitedWithCode(0), "");
+#endif
 }
 
 }  // namespace
