@@ -74,7 +74,10 @@ class ProbeGuard {
     action.sa_sigaction = on_sigbus;
     action.sa_flags = SA_SIGINFO;
     sigemptyset(&action.sa_mask);
-    COEXIST_ASSERT(::sigaction(SIGBUS, &action, &previous_action) == 0);
+    // The old disposition is read before the new one is installed: sigaction's own copy of it
+    // lands only after the handler is in, and a SIGBUS in between would pass on a blank one.
+    COEXIST_ASSERT(::sigaction(SIGBUS, nullptr, &previous_action) == 0);
+    COEXIST_ASSERT(::sigaction(SIGBUS, &action, nullptr) == 0);
   }
   ~ProbeGuard() { COEXIST_ASSERT(::sigaction(SIGBUS, &previous_action, nullptr) == 0); }
   ProbeGuard(const ProbeGuard&) = delete;
