@@ -150,6 +150,9 @@ int scan(const Arguments& arguments, const std::string& synopsis, bool is_export
         if (buffer.size() > (1U << 20)) {
           out << buffer;
           buffer.clear();
+          // A destination that failed (a full disk, a reader gone) ends the scan: reading on would
+          // only hold a snapshot open beside the router for output no one gets.
+          return static_cast<bool>(out);
         }
         return true;
       });
