@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <optional>
+#include <set>
+
 #include "model/limits.h"
 #include "model/timestamp.h"
 #include "rules/json_document.h"
@@ -125,6 +129,27 @@ void AdminService::receive_available(RulesChangeSink& sink) {
   }
 }
 
+// A key the op does not take is refused, not ignored: a misspelt "effective_at" would otherwise
+// put a rules version in force at once instead of at the planned instant.
+static std::optional<std::string> unknown_key(const std::string& op,
+                                              const nlohmann::json& request) {
+  static const std::map<std::string, std::set<std::string>, std::less<>> kKeys = {
+      {"ping", {"op", "request_id"}},
+      {"rules.active", {"op", "request_id"}},
+      {"rules.apply", {"op", "request_id", "rules", "reason", "applied_by", "effective_at"}},
+      {"rules.rollback", {"op", "request_id", "to", "reason", "applied_by", "effective_at"}}};
+  auto keys = kKeys.find(op);
+  if (keys == kKeys.end()) return std::nullopt;  // an unknown op is answered as such
+  for (const auto& [key, value] : request.items()) {
+    if (keys->second.count(key) == 0) {
+      std::string allowed;
+      for (const std::string& name : keys->second) allowed += (allowed.empty() ? "" : ", ") + name;
+      return "unknown key \"" + key + "\" for " + op + " (it takes " + allowed + ")";
+    }
+  }
+  return std::nullopt;
+}
+
 nlohmann::json AdminService::handle(const nlohmann::json& request,
                                     const std::vector<rules::Problem>& repeated_keys,
                                     std::vector<zmq::message_t>& envelope, RulesChangeSink& sink,
@@ -142,6 +167,7 @@ nlohmann::json AdminService::handle(const nlohmann::json& request,
     if (!inside) return error_reply("bad_request", describe(problem));
     repeated_in_rules.push_back(rules::Problem{std::move(*inside), problem.message});
   }
+  if (auto unknown = unknown_key(op, request)) return error_reply("bad_request", *unknown);
   if (op == "ping") return {{"status", "ok"}};
   if (op == "rules.active") return active();
   if (op == "rules.apply") return apply(request, repeated_in_rules, envelope, sink, deferred);

@@ -48,6 +48,25 @@ Status HttpEndpoint::start(const std::string& host_port) {
     int yes = 1;
     (void)setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
+  // Only GETs without a body are served. cpp-httplib reads a request's body into memory before
+  // it routes, with no limit by default, and this version (0.11) ignores its own limit for a
+  // chunked body: a POST of endless chunks to /metrics would grow the router until it ran out.
+  // So a request that announces any body is answered 413 before the body is read, and the
+  // connection is closed. A client that dribbles its request or never reads the answer holds one
+  // of the server's few threads for 2 s at most, so /readyz keeps answering the orchestrator.
+  server_->set_pre_routing_handler([](const httplib::Request& request,
+                                      httplib::Response& response) {
+    bool has_body =
+        request.has_header("Transfer-Encoding") ||
+        (request.has_header("Content-Length") && request.get_header_value("Content-Length") != "0");
+    if (!has_body) return httplib::Server::HandlerResponse::Unhandled;
+    response.status = 413;
+    response.set_header("Connection", "close");
+    response.set_content("these endpoints take no request body\n", "text/plain");
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  server_->set_read_timeout(2, 0);
+  server_->set_write_timeout(2, 0);
   server_->Get("/livez", [](const httplib::Request&, httplib::Response& response) {
     response.set_content("ok\n", "text/plain");
   });

@@ -1,21 +1,20 @@
 #include "router/router.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <fstream>
-
-#include <spdlog/spdlog.h>
 #include <zmq.hpp>
 
 #include "journal/journal.h"
-#include "router/clock.h"
 #include "router/admin_service.h"
-#include "router/rules_state.h"
-#include "router/startup_rules.h"
+#include "router/clock.h"
 #include "router/http_endpoint.h"
-#include "router/readiness.h"
 #include "router/ingest_server.h"
 #include "router/metrics.h"
+#include "router/readiness.h"
+#include "router/rules_state.h"
+#include "router/startup_rules.h"
 
 namespace coexist::router {
 namespace {
@@ -85,18 +84,20 @@ int serve(const Config& config, const ServeOptions& options, std::atomic<bool>& 
     }
   }
   std::atomic<bool> serving{true};
-  auto ready = [&] { return is_ready(serving, journal); };
+  auto ready = [&] { return is_ready(serving, stop, journal); };
   auto status = [&] {
-    return nlohmann::json{{"ready", ready()},
-                          {"journal", {{"path", config.journal.path.string()},
-                                       {"head_seq", metrics.journal_head_seq.load()},
-                                       {"failure", journal.failure().is_ok()
-                                                       ? nlohmann::json(nullptr)
-                                                       : nlohmann::json(journal.failure().message())}}},
-                          {"ingest", {{"endpoint", ingest.endpoint()},
-                                      {"accepted_total", metrics.accepted_total.load()},
-                                      {"duplicate_total", metrics.duplicate_total.load()},
-                                      {"rejected_total", metrics.rejected_total.load()}}}};
+    return nlohmann::json{
+        {"ready", ready()},
+        {"journal",
+         {{"path", config.journal.path.string()},
+          {"head_seq", metrics.journal_head_seq.load()},
+          {"failure", journal.failure().is_ok() ? nlohmann::json(nullptr)
+                                                : nlohmann::json(journal.failure().message())}}},
+        {"ingest",
+         {{"endpoint", ingest.endpoint()},
+          {"accepted_total", metrics.accepted_total.load()},
+          {"duplicate_total", metrics.duplicate_total.load()},
+          {"rejected_total", metrics.rejected_total.load()}}}};
   };
   std::unique_ptr<HttpEndpoint> http;
   if (!config.listen.http.empty()) {

@@ -2,10 +2,10 @@
 
 #include <pthread.h>
 #include <signal.h>
-
-#include <ctime>
-
 #include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <ctime>
 
 namespace coexist::router {
 namespace {
@@ -29,11 +29,22 @@ StopSignals::StopSignals(std::atomic<bool>& stop) : stop_(stop) {
     timespec interval{0, 100'000'000};
     while (!finished_.load()) {
       int signal_number = sigtimedwait(&wanted, nullptr, &interval);
-      if (signal_number > 0) {
-        spdlog::info("signal {} received: stopping intake, finishing the batch in hand",
-                     signal_number);
-        stop_.store(true);
+      if (signal_number <= 0) continue;
+      if (stop_.exchange(true)) {
+        // A second signal: the operator will not wait for the batch in hand (a stalled disk, say).
+        // Leaving now is safe: nothing is acknowledged before its commit is durable, and LMDB
+        // keeps the last durable commit whatever happens to the one under way.
+        spdlog::warn(
+            "signal {} received again: exiting at once; the batch in hand is not "
+            "acknowledged (its clients retry), nothing acknowledged is lost",
+            signal_number);
+        spdlog::shutdown();
+        std::_Exit(128 + signal_number);
       }
+      spdlog::info(
+          "signal {} received: stopping intake, finishing the batch in hand (a second "
+          "signal exits at once)",
+          signal_number);
     }
   });
 }

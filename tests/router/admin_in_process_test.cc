@@ -5,11 +5,10 @@
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 
@@ -156,7 +155,8 @@ TEST(AdminInProcessWithdrawTest, TransactionsDecidedByARefusedVersionAreDecidedA
                               {"when", {{"entity", "DE01"}, {"amount", {{"min", "5.00"}}}}},
                               {"route", "both"}}})}};
   json applied = InProcessRouter::exchange(
-      router.admin_client, json{{"op", "rules.apply"}, {"rules", version_1}, {"reason", "t"}}.dump());
+      router.admin_client,
+      json{{"op", "rules.apply"}, {"rules", version_1}, {"reason", "t"}}.dump());
   ASSERT_EQ(applied["version"], 1) << applied.dump();
 
   {
@@ -275,6 +275,30 @@ TEST_F(AdminInProcessTest, RepeatedKeyOutsideTheRulesIsABadRequest) {
                                   kSmallRules.dump() + R"(,"rules":)" + kSmallRules.dump() + "}");
   EXPECT_EQ(twice["error"]["code"], "bad_request") << twice.dump();
   EXPECT_EQ(latest_version(), 0);
+}
+
+// A misspelt key is refused, never ignored: "effective_att" would otherwise have put the version
+// in force at once instead of at the planned instant.
+TEST_F(AdminInProcessTest, UnknownKeyIsABadRequestNamingItAndNothingChanges) {
+  json refused = exchange(admin_client_, json{{"op", "rules.apply"},
+                                              {"reason", "DE01 cutover"},
+                                              {"rules", kSmallRules},
+                                              {"effective_att", "2030-12-01T00:00:00Z"},
+                                              {"request_id", 9}}
+                                             .dump());
+  EXPECT_EQ(refused["error"]["code"], "bad_request") << refused.dump();
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find(
+                "unknown key \"effective_att\" for rules.apply (it takes applied_by, "
+                "effective_at, op, reason, request_id, rules)"),
+            std::string::npos)
+      << refused.dump();
+  EXPECT_EQ(refused["request_id"], 9);
+  EXPECT_EQ(latest_version(), 0);
+  for (const char* request : {R"({"op":"ping","verbose":true})", R"({"op":"rules.active","x":1})",
+                              R"({"op":"rules.rollback","to":1,"reason":"r","version":1})"}) {
+    EXPECT_EQ(exchange(admin_client_, request)["error"]["code"], "bad_request") << request;
+  }
+  EXPECT_EQ(exchange(admin_client_, R"({"op":"ping","request_id":"x"})")["status"], "ok");
 }
 
 TEST_F(AdminInProcessTest, UnreadableJsonIsABadRequestSayingWhere) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -27,6 +28,49 @@ TEST(HttpEndpointTest, APortAlreadyInUseIsRefused) {
   Status status = second->start(first->address());
   ASSERT_FALSE(status.is_ok()) << "bound " << first->address() << " twice";
   EXPECT_NE(status.message().find("listen.http"), std::string::npos) << status.message();
+}
+
+// The peak resident memory of this process (VmHWM, KiB), where the endpoint's server runs.
+std::uint64_t peak_resident_kib() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6));
+  }
+  return 0;
+}
+
+// The endpoints take no body, and a body is not kept in memory: cpp-httplib's default reads one
+// of any size (chunked, without end) into a string before it answers 404.
+TEST(HttpEndpointTest, ARequestBodyIsRefusedNotKeptAndTheEndpointsGoOn) {
+  router::Metrics metrics;
+  auto http = endpoint(metrics);
+  ASSERT_TRUE(http->start("127.0.0.1:0").is_ok());
+  httplib::Client client("http://" + http->address());
+  auto posted = client.Post("/metrics", std::string(64 << 10, 'x'), "text/plain");
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->status, 413);
+  const std::uint64_t peak_before = peak_resident_kib();
+  std::size_t sent = 0;
+  const std::string chunk(16 << 10, 'x');
+  auto chunked = client.Post(
+      "/readyz",
+      [&](std::size_t, httplib::DataSink& sink) {
+        sent += chunk.size();
+        if (sent > (std::size_t{64} << 20)) {
+          sink.done();
+          return true;
+        }
+        return sink.write(chunk.data(), chunk.size());
+      },
+      "text/plain");
+  if (chunked) {
+    EXPECT_EQ(chunked->status, 413);
+  }
+  EXPECT_LT(peak_resident_kib() - peak_before, 16U << 10)
+      << "64 MiB of body were held in memory (peak KiB before " << peak_before << ")";
+  auto livez = client.Get("/livez");
+  ASSERT_TRUE(livez);
+  EXPECT_EQ(livez->status, 200);
 }
 
 // A restarted router gets its port back while the old connections linger in TIME_WAIT.

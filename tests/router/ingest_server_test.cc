@@ -8,9 +8,8 @@
 #include <httplib.h>
 
 #include <atomic>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "router/http_endpoint.h"
 #include "router/readiness.h"
@@ -75,8 +74,9 @@ TEST_F(IngestServerTest, EmptyRequestFromADealerIsAnsweredInOneFrame) {
 
 TEST_F(IngestServerTest, ReadyzTurnsNotReadyAfterAFailedCommitAndStaysSo) {
   std::atomic<bool> serving{true};
+  std::atomic<bool> stopping{false};
   router::HttpEndpoint http(
-      router_.metrics, [&] { return router::is_ready(serving, *router_.journal); },
+      router_.metrics, [&] { return router::is_ready(serving, stopping, *router_.journal); },
       [] { return nlohmann::json::object(); });
   ASSERT_TRUE(http.start("127.0.0.1:0").is_ok());
   httplib::Client client("http://" + http.address());
@@ -85,6 +85,10 @@ TEST_F(IngestServerTest, ReadyzTurnsNotReadyAfterAFailedCommitAndStaysSo) {
     return response ? response->status : -1;
   };
   EXPECT_EQ(request(transaction("A"))["status"], "accepted");
+  EXPECT_EQ(readyz(), 200);
+  stopping.store(true);  // SIGTERM: intake stops at once, so does readiness
+  EXPECT_EQ(readyz(), 503) << "told to stop, while the journal is fine";
+  stopping.store(false);
   EXPECT_EQ(readyz(), 200);
   fail_.store(true);
   EXPECT_EQ(request(transaction("B"))["error"]["code"], "unavailable");
