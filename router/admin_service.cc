@@ -60,6 +60,26 @@ std::optional<std::string> path_inside_rules(std::string_view path) {
   return std::string(path);
 }
 
+// A key the op does not take is refused, not ignored: a misspelt "effective_at" would otherwise
+// put a rules version in force at once instead of at the planned instant.
+std::optional<std::string> unknown_key(const std::string& op, const nlohmann::json& request) {
+  static const std::map<std::string, std::set<std::string>, std::less<>> kKeys = {
+      {"ping", {"op", "request_id"}},
+      {"rules.active", {"op", "request_id"}},
+      {"rules.apply", {"op", "request_id", "rules", "reason", "applied_by", "effective_at"}},
+      {"rules.rollback", {"op", "request_id", "to", "reason", "applied_by", "effective_at"}}};
+  auto keys = kKeys.find(op);
+  if (keys == kKeys.end()) return std::nullopt;  // an unknown op is answered as such
+  for (const auto& [key, value] : request.items()) {
+    if (keys->second.count(key) == 0) {
+      std::string allowed;
+      for (const std::string& name : keys->second) allowed += (allowed.empty() ? "" : ", ") + name;
+      return "unknown key \"" + key + "\" for " + op + " (it takes " + allowed + ")";
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 AdminService::AdminService(zmq::context_t& context, const journal::Journal& journal,
@@ -127,27 +147,6 @@ void AdminService::receive_available(RulesChangeSink& sink) {
       send(envelope, reply);
     }
   }
-}
-
-// A key the op does not take is refused, not ignored: a misspelt "effective_at" would otherwise
-// put a rules version in force at once instead of at the planned instant.
-static std::optional<std::string> unknown_key(const std::string& op,
-                                              const nlohmann::json& request) {
-  static const std::map<std::string, std::set<std::string>, std::less<>> kKeys = {
-      {"ping", {"op", "request_id"}},
-      {"rules.active", {"op", "request_id"}},
-      {"rules.apply", {"op", "request_id", "rules", "reason", "applied_by", "effective_at"}},
-      {"rules.rollback", {"op", "request_id", "to", "reason", "applied_by", "effective_at"}}};
-  auto keys = kKeys.find(op);
-  if (keys == kKeys.end()) return std::nullopt;  // an unknown op is answered as such
-  for (const auto& [key, value] : request.items()) {
-    if (keys->second.count(key) == 0) {
-      std::string allowed;
-      for (const std::string& name : keys->second) allowed += (allowed.empty() ? "" : ", ") + name;
-      return "unknown key \"" + key + "\" for " + op + " (it takes " + allowed + ")";
-    }
-  }
-  return std::nullopt;
 }
 
 nlohmann::json AdminService::handle(const nlohmann::json& request,

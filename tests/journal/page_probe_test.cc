@@ -75,10 +75,15 @@ PageRange missing_pages(const RawEnv& env) {
   return {extent.file_bytes / stat.ms_psize, extent.needed_bytes / stat.ms_psize - 1};
 }
 
-ProbeOutcome probe(const RawEnv& env, std::span<const char* const> databases = kDatabases) {
-  auto outcome = journal::probe_reachable_pages(env.get(), missing_pages(env), databases);
+// The probe of `missing` (by default, the pages the file lacks); a failed probe is a test failure.
+ProbeOutcome probe(const RawEnv& env, std::span<const char* const> databases, PageRange missing) {
+  auto outcome = journal::probe_reachable_pages(env.get(), missing, databases);
   EXPECT_TRUE(outcome.is_ok()) << outcome.status().to_string();
   return outcome.is_ok() ? outcome.value() : ProbeOutcome{};
+}
+
+ProbeOutcome probe(const RawEnv& env, std::span<const char* const> databases = kDatabases) {
+  return probe(env, databases, missing_pages(env));
 }
 
 // A journal of `records` records at `path`, cut to half its pages.
@@ -159,21 +164,18 @@ TEST(PageProbeTest, MissingPagesInUseAreLeftToTheFullWalk) {
   write_whole_journal(dir.path(), 400);
   RawEnv env(dir.path(), MDB_RDONLY);
   PageRange in_use{missing_pages(env).first - 4, missing_pages(env).last};
-  auto outcome = journal::probe_reachable_pages(env.get(), in_use, kDatabases);
-  ASSERT_TRUE(outcome.is_ok()) << outcome.status().to_string();
-  EXPECT_EQ(outcome.value().reach, PageReach::inside_file);
-  EXPECT_EQ(outcome.value().decided_by, ProbeStep::full_walk);
+  ProbeOutcome outcome = probe(env, kDatabases, in_use);
+  EXPECT_EQ(outcome.reach, PageReach::inside_file);
+  EXPECT_EQ(outcome.decided_by, ProbeStep::full_walk);
 }
 
 TEST(PageProbeTest, MoreMissingPagesThanTheFreeDbIsCheckedForAreLeftToTheFullWalk) {
   TempDir dir;
   write_whole_journal(dir.path(), 50);
   RawEnv env(dir.path(), MDB_RDONLY);
-  PageRange huge{2, 2 + journal::kMissingPagesListedMax};
-  auto outcome = journal::probe_reachable_pages(env.get(), huge, kDatabases);
-  ASSERT_TRUE(outcome.is_ok()) << outcome.status().to_string();
-  EXPECT_EQ(outcome.value().reach, PageReach::inside_file);
-  EXPECT_EQ(outcome.value().decided_by, ProbeStep::full_walk);
+  ProbeOutcome outcome = probe(env, kDatabases, {2, 2 + journal::kMissingPagesListedMax});
+  EXPECT_EQ(outcome.reach, PageReach::inside_file);
+  EXPECT_EQ(outcome.decided_by, ProbeStep::full_walk);
 }
 
 // A transaction of `pairs` debit and credit lines: a record larger than a page, kept on overflow
@@ -215,10 +217,9 @@ TEST(PageProbeTest, MissingNamedDatabaseIsSkipped) {
   RawEnv env(dir.path(), MDB_RDONLY);
   const std::array<const char*, 2> databases = {"transactions", "no-such-database"};
   PageRange in_use{missing_pages(env).first - 1, missing_pages(env).last};
-  auto outcome = journal::probe_reachable_pages(env.get(), in_use, databases);
-  ASSERT_TRUE(outcome.is_ok()) << outcome.status().to_string();
-  EXPECT_EQ(outcome.value().reach, PageReach::inside_file);
-  EXPECT_EQ(outcome.value().decided_by, ProbeStep::full_walk);
+  ProbeOutcome outcome = probe(env, databases, in_use);
+  EXPECT_EQ(outcome.reach, PageReach::inside_file);
+  EXPECT_EQ(outcome.decided_by, ProbeStep::full_walk);
 }
 
 TEST(PageProbeTest, SigbusDispositionIsRestoredAfterEitherOutcome) {
