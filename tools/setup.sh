@@ -16,6 +16,7 @@ packages=(
   libssl-dev
   libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev
   curl procps python3
 )
 
