@@ -46,6 +46,7 @@ void Batch::clear() {
   appends.clear();
   results.clear();
   rules_change.reset();
+  canonical_bytes = 0;
   status = Status::ok();
 }
 

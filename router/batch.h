@@ -89,6 +89,7 @@ struct Batch {
   std::vector<journal::AppendRequest> appends;  // built by seal()
   std::vector<journal::AppendResult> results;   // filled by the commit thread
   std::optional<RulesChange> rules_change;
+  std::uint64_t canonical_bytes = 0;  // of `pending`: what bounds a batch besides its counts
   // Of the append; not ok: the journal failed, `results` is empty and nothing of the batch is
   // acknowledged. A transaction that did not fit has its own journal_full result instead.
   Status status;

@@ -347,9 +347,12 @@ void read_sections(FieldReader& reader, const json& root, const std::filesystem:
   }
   read_delivery(reader, root, config.delivery);
   if (root.contains("ingest") &&
-      reader.object(root.at("ingest"), "ingest", {"batch_transactions_max", "scheduling"})) {
+      reader.object(root.at("ingest"), "ingest",
+                    {"batch_transactions_max", "batch_mb_max", "scheduling"})) {
     reader.narrow_field(root.at("ingest"), "ingest", "batch_transactions_max", 1, 1000000,
                         config.ingest.batch_transactions_max);
+    reader.narrow_field(root.at("ingest"), "ingest", "batch_mb_max", 1, 4096,
+                        config.ingest.batch_mb_max);
     reader.choice_field(root.at("ingest"), "ingest", "scheduling", {"batch", "normal"},
                         config.ingest.scheduling);
   }

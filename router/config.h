@@ -45,6 +45,9 @@ struct DeliveryConfig {
 
 struct IngestConfig {
   std::uint32_t batch_transactions_max = 16384;  // per group commit
+  // The canonical JSON per group commit, in MiB: a bound on a batch's memory and its commit's
+  // time when transactions are large (16384 of the largest would be 16 GiB).
+  std::uint32_t batch_mb_max = 64;
   std::string scheduling = "batch";              // batch | normal (router/cpu_scheduling.h)
 };
 

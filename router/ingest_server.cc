@@ -57,6 +57,7 @@ Status IngestServer::bind() {
 
 bool IngestServer::building_full() const {
   return building_->transaction_count() >= options_.batch_transactions_max ||
+         building_->canonical_bytes >= options_.batch_canonical_bytes_max ||
          building_->requests.size() >= kRequestsPerBatchMax;
 }
 
@@ -169,6 +170,7 @@ void IngestServer::add_items(ParsedRequest& parsed, BatchRequest& request) {
       pending.received_at_us = request.received_at_us;
       journal::prepare_body(pending.record_fields(), pending.prepared);
       item.append_index = building_->pending.size();
+      building_->canonical_bytes += pending.canonical.size();
       building_->pending.push_back(std::move(pending));
     }
     building_->items.push_back(std::move(item));

@@ -25,6 +25,10 @@ namespace coexist::router {
 struct IngestOptions {
   std::string endpoint = "tcp://127.0.0.1:5570";
   std::uint32_t batch_transactions_max = 16384;
+  // A batch takes no more requests once its transactions' canonical JSON reaches this many bytes
+  // (the request that crosses it is kept whole): the rest wait in ZeroMQ's queues, and behind
+  // them in the clients' TCP connections, for the next batch.
+  std::uint64_t batch_canonical_bytes_max = std::uint64_t{64} << 20;
 };
 
 class IngestServer final : public RulesChangeSink {

@@ -76,7 +76,8 @@ int serve(const Config& config, const ServeOptions& options, std::atomic<bool>& 
   zmq::context_t context(1);
   AdminService admin(context, journal, *rules_state.value(), clock, config.listen.admin);
   IngestServer ingest(context, journal, *rules_state.value(), &admin, metrics, clock,
-                      IngestOptions{config.listen.ingest, config.ingest.batch_transactions_max});
+                      IngestOptions{config.listen.ingest, config.ingest.batch_transactions_max,
+                                    std::uint64_t{config.ingest.batch_mb_max} << 20});
   for (Status bound : {ingest.bind(), admin.bind()}) {
     if (!bound.is_ok()) {
       spdlog::error("{}", bound.message());

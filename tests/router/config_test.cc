@@ -104,6 +104,8 @@ const Knob kKnobs[] = {
      [](const std::string& v) { return section("ingest", "batch_transactions_max", v); },
      [](const Config& c) -> std::uint64_t { return c.ingest.batch_transactions_max; }, 16384, 1,
      1000000},
+    {"ingest.batch_mb_max", [](const std::string& v) { return section("ingest", "batch_mb_max", v); },
+     [](const Config& c) -> std::uint64_t { return c.ingest.batch_mb_max; }, 64, 1, 4096},
     {"targets.new.timeout_ms", zmq_target, target_timeout, 5000, 10, 600000},
     {"targets.new.timeout_ms", http_target, target_timeout, 5000, 10, 600000},
 };

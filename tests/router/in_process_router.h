@@ -41,7 +41,7 @@ struct InProcessRouter {
     }
     server = std::make_unique<router::IngestServer>(
         context, *journal, *rules_state, admin.get(), metrics, clock,
-        router::IngestOptions{"tcp://127.0.0.1:*", 1000});
+        ingest_options);
     if (!server->bind().is_ok() || (admin && !admin->bind().is_ok())) return false;
     thread = std::thread([this] { server->run(stop); });
     for (zmq::socket_t* socket : {&client, &admin_client}) {
@@ -66,6 +66,7 @@ struct InProcessRouter {
     return nlohmann::json::parse(reply.to_string());
   }
 
+  router::IngestOptions ingest_options{"tcp://127.0.0.1:*", 1000};  // set before start()
   std::atomic<bool> stop{false};
   std::unique_ptr<journal::Journal> journal;
   std::unique_ptr<router::RulesState> rules_state;

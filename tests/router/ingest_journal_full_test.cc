@@ -5,14 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 
 #include "journal/verify.h"
 #include "router/ingest_server.h"
+#include "tests/router/commit_gate.h"
 #include "tests/router/in_process_router.h"
 #include "tests/support/sample_transactions.h"
 #include "tests/support/temp_dir.h"
@@ -24,42 +23,6 @@ using json = nlohmann::json;
 
 constexpr std::uint64_t kMapBytesMax = 512 << 10;
 constexpr std::size_t kHugeBytes = 700 << 10;  // never fits in kMapBytesMax
-
-// Holds the next commit until released: requests sent meanwhile all go into the next batch.
-class CommitGate {
- public:
-  // Called by the commit thread at the start of every append.
-  void pass() {
-    std::unique_lock lock(mutex_);
-    if (!hold_next_) return;
-    hold_next_ = false;
-    holding_ = true;
-    changed_.notify_all();
-    changed_.wait(lock, [this] { return !holding_; });
-  }
-  void hold_next() {
-    std::lock_guard lock(mutex_);
-    hold_next_ = true;
-  }
-  [[nodiscard]] bool wait_until_holding() {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, std::chrono::seconds(20), [this] { return holding_; });
-  }
-  void release() {
-    {
-      std::lock_guard lock(mutex_);
-      hold_next_ = false;
-      holding_ = false;
-    }
-    changed_.notify_all();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  bool hold_next_ = false;
-  bool holding_ = false;
-};
 
 class IngestJournalFullTest : public ::testing::Test {
  protected:
