@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "journal/disk_space.h"
 #include "journal/lmdb_util.h"
 
 namespace coexist::journal {
@@ -218,6 +219,9 @@ Attempt append_part(Journal::Impl& impl, std::span<const AppendRequest> requests
   if (rc == MDB_MAP_FULL) return Attempt::map_full;
   if (rc != 0) {
     error = lmdb::error("commit", rc);
+    if (std::string hint = full_disk_hint(impl.options.path, rc); !hint.empty()) {
+      error = Status::error(error.code(), error.message() + "; " + hint);
+    }
     return Attempt::failed;
   }
   impl.next_seq = state.next_seq;

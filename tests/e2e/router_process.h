@@ -49,7 +49,7 @@ class RouterProcess {
     process_ = std::make_unique<ChildProcess>(
         binary("coexist"),
         std::vector<std::string>{"serve", "--config", config_path_.string(), "--ready-file", ready_file.string()},
-        work_dir_ / ("serve-" + std::to_string(starts_) + ".out"), stderr_file());
+        stdout_file(), stderr_file());
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (!std::filesystem::exists(ready_file)) {
       if (!process_->running() || process_->wait_for_exit(std::chrono::milliseconds(10))) {
@@ -81,6 +81,9 @@ class RouterProcess {
   [[nodiscard]] const std::string& http() const { return http_; }
   [[nodiscard]] const std::filesystem::path& journal_dir() const { return journal_dir_; }
   [[nodiscard]] const std::filesystem::path& config_path() const { return config_path_; }
+  [[nodiscard]] std::filesystem::path stdout_file() const {  // the log
+    return work_dir_ / ("serve-" + std::to_string(starts_) + ".out");
+  }
   [[nodiscard]] std::filesystem::path stderr_file() const {
     return work_dir_ / ("serve-" + std::to_string(starts_) + ".err");
   }
