@@ -20,7 +20,7 @@ while (($# > 0)); do
   esac
 done
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz.sh: --seconds takes whole seconds, not '$seconds'" >&2; exit 2; }
-((${#targets[@]} > 0)) || targets=(transaction_parser_fuzz rule_set_fuzz record_decode_fuzz)
+((${#targets[@]} > 0)) || targets=(transaction_parser_fuzz rule_set_fuzz record_decode_fuzz config_fuzz)
 
 [[ -d build-fuzz ]] || cmake --preset fuzz -DCOEXIST_WERROR="${COEXIST_WERROR:-OFF}" >/dev/null
 cmake --build --preset fuzz
