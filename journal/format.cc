@@ -128,6 +128,14 @@ bool decode_body(std::string_view body, RecordView& view) {
          reader.bytes(canonical_length, view.canonical) && reader.at_end();
 }
 
+RecordFields fields_of(const RecordView& record) {
+  return RecordFields{record.received_at_us, record.rules_version, record.debit_total,
+                      record.minor_units,    record.source,        record.id,
+                      record.entity,         record.type,          record.posting_date,
+                      record.currency,       record.route,         record.rule,
+                      record.canonical};
+}
+
 std::optional<RecordView> decode_record(std::uint64_t seq, std::string_view bytes) {
   RecordView view;
   view.seq = seq;

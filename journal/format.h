@@ -110,6 +110,10 @@ void prepare_body(const RecordFields& fields, PreparedBody& prepared);
 // Decodes a whole record; nullopt when it is truncated, has trailing bytes or an unknown version.
 [[nodiscard]] std::optional<RecordView> decode_record(std::uint64_t seq, std::string_view bytes);
 
+// The fields `record` was encoded from (viewing its strings): encode_body of them gives back
+// record.body.
+[[nodiscard]] RecordFields fields_of(const RecordView& record);
+
 [[nodiscard]] std::string seq_key(std::uint64_t seq);
 [[nodiscard]] std::string idempotency_key(std::string_view source, std::string_view id);
 // The same into `key`, reusing its capacity (the commit path builds one per record).

@@ -5,11 +5,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <iostream>
 #include <string_view>
 
 #include "router/config.h"
+#include "tests/fuzz/fuzz_failure.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -17,9 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!parsed.is_ok()) {
     const coexist::Status& status = parsed.status();
     if (status.code() != coexist::Status::Code::invalid_argument || status.message().empty()) {
-      std::cerr << "config_fuzz: a refusal that is not a configuration error: "
-                << status.to_string() << "\n";
-      std::abort();
+      coexist::fuzz::fail("config_fuzz", "a refusal that is not a configuration error",
+                          status.to_string());
     }
   }
   return 0;

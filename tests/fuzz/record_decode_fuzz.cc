@@ -7,36 +7,31 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <iostream>
 #include <string>
 #include <string_view>
 
 #include "journal/format.h"
+#include "tests/fuzz/fuzz_failure.h"
 
 namespace {
 
-[[noreturn]] void fail(std::string_view what) {
-  std::cerr << "record_decode_fuzz: " << what << "\n";
-  std::abort();
-}
+constexpr std::string_view kTarget = "record_decode_fuzz";
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace coexist::journal;
+  namespace fuzz = coexist::fuzz;
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   const std::optional<RecordView> record = decode_record(7, bytes);
   if (!record) return 0;
-  if (record->seq != 7 || record->version != kRecordVersion) fail("seq or version not kept");
-  if (bytes.size() != 1 + kHashBytes + record->body.size()) fail("the body is not the rest");
-  const RecordFields fields{record->received_at_us, record->rules_version, record->debit_total,
-                            record->minor_units,    record->source,        record->id,
-                            record->entity,         record->type,          record->posting_date,
-                            record->currency,       record->route,         record->rule,
-                            record->canonical};
+  if (record->seq != 7 || record->version != kRecordVersion)
+    fuzz::fail(kTarget, "seq or version not kept");
+  if (bytes.size() != 1 + kHashBytes + record->body.size())
+    fuzz::fail(kTarget, "the body is not the rest");
   std::string encoded;
-  encode_body(fields, encoded);
-  if (encoded != record->body) fail("re-encoding a decoded record gives other bytes");
+  encode_body(fields_of(*record), encoded);
+  if (encoded != record->body)
+    fuzz::fail(kTarget, "re-encoding a decoded record gives other bytes");
   return 0;
 }

@@ -11,8 +11,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <iostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,17 +20,16 @@
 #include "rules/evaluate.h"
 #include "rules/explain.h"
 #include "rules/rule_set_parser.h"
+#include "tests/fuzz/fuzz_failure.h"
 
 namespace {
 
 using coexist::Transaction;
 using coexist::rules::ParseOutcome;
 using coexist::rules::RuleSetOrigin;
+namespace fuzz = coexist::fuzz;
 
-[[noreturn]] void fail(std::string_view what, std::string_view detail) {
-  std::cerr << "rule_set_fuzz: " << what << "\n  " << detail << "\n";
-  std::abort();
-}
+constexpr std::string_view kTarget = "rule_set_fuzz";
 
 // Transactions that reach the common kinds of condition: entity lists and patterns, dates,
 // types, attributes.
@@ -53,7 +50,8 @@ const std::vector<Transaction>& builtin_transactions() {
     coexist::TransactionParser parser;
     for (const char* text : texts) {
       coexist::ParsedItem item = parser.parse_transaction(text);
-      if (!item.transaction) fail("a built-in transaction is rejected", item.rejection.message);
+      if (!item.transaction)
+        fuzz::fail(kTarget, "a built-in transaction is rejected", item.rejection.message);
       out.push_back(std::move(*item.transaction));
     }
     return out;
@@ -63,11 +61,11 @@ const std::vector<Transaction>& builtin_transactions() {
 
 void check_problems(const ParseOutcome& outcome, std::string_view text) {
   if (outcome.rule_set.has_value() != outcome.errors.empty()) {
-    fail("a set is accepted other than exactly when it has no errors", text);
+    fuzz::fail(kTarget, "a set is accepted other than exactly when it has no errors", text);
   }
   for (const auto* list : {&outcome.errors, &outcome.warnings}) {
     for (const coexist::rules::Problem& problem : *list) {
-      if (problem.message.empty()) fail("a problem without a message", text);
+      if (problem.message.empty()) fuzz::fail(kTarget, "a problem without a message", text);
     }
   }
 }
@@ -78,9 +76,9 @@ void check_routes_alike(const coexist::rules::RuleSet& rule_set, const Transacti
   if (decided.route != explained.decision.route ||
       decided.rule_name != explained.decision.rule_name ||
       decided.version != explained.decision.version) {
-    fail("evaluate() and explain() decide differently",
-         "evaluate: rule \"" + std::string(decided.rule_name) + "\"; explain: " +
-             explained.summary + "; transaction " + transaction.id);
+    fuzz::fail(kTarget, "evaluate() and explain() decide differently",
+               "evaluate: rule \"" + std::string(decided.rule_name) +
+                   "\"; explain: " + explained.summary + "; transaction " + transaction.id);
   }
 }
 
@@ -97,9 +95,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   for (RuleSetOrigin origin : {RuleSetOrigin::submitted, RuleSetOrigin::recorded}) {
     const ParseOutcome again = coexist::rules::parse_rule_set(outcome.canonical_json, origin);
-    if (!again.rule_set) fail("an accepted set's canonical JSON is refused", outcome.canonical_json);
+    if (!again.rule_set)
+      fuzz::fail(kTarget, "an accepted set's canonical JSON is refused", outcome.canonical_json);
     if (again.canonical_json != outcome.canonical_json) {
-      fail("canonical JSON changes on a second parse", outcome.canonical_json);
+      fuzz::fail(kTarget, "canonical JSON changes on a second parse", outcome.canonical_json);
     }
   }
 

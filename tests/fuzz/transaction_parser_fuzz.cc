@@ -11,8 +11,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -20,6 +18,7 @@
 #include "model/canonical_json.h"
 #include "model/limits.h"
 #include "model/transaction_parser.h"
+#include "tests/fuzz/fuzz_failure.h"
 
 namespace {
 
@@ -27,11 +26,9 @@ using coexist::ParsedItem;
 using coexist::ParsedRequest;
 using coexist::ParsePurpose;
 using coexist::TransactionParser;
+namespace fuzz = coexist::fuzz;
 
-[[noreturn]] void fail(std::string_view what, std::string_view detail) {
-  std::cerr << "transaction_parser_fuzz: " << what << "\n  " << detail << "\n";
-  std::abort();
-}
+constexpr std::string_view kTarget = "transaction_parser_fuzz";
 
 // The verdict on one item as comparable text: the canonical JSON, or the rejection.
 std::string verdict(const ParsedItem& item) {
@@ -53,14 +50,15 @@ std::string verdicts(const ParsedRequest& request) {
 void check_canonical_is_a_fixed_point(const coexist::Transaction& transaction) {
   const std::string canonical = coexist::canonical_json(transaction);
   if (nlohmann::json::parse(canonical).dump() != canonical) {
-    fail("canonical JSON is not nlohmann's dump of itself", canonical);
+    fuzz::fail(kTarget, "canonical JSON is not nlohmann's dump of itself", canonical);
   }
   for (ParsePurpose purpose : {ParsePurpose::submission, ParsePurpose::stored}) {
     TransactionParser reparser(coexist::limits::kStoredTransactionBytesMax, purpose);
     const ParsedItem again = reparser.parse_transaction(canonical);
-    if (!again.transaction) fail("canonical JSON is rejected on a second parse", canonical);
+    if (!again.transaction)
+      fuzz::fail(kTarget, "canonical JSON is rejected on a second parse", canonical);
     if (coexist::canonical_json(*again.transaction) != canonical) {
-      fail("canonical JSON changes on a second parse", canonical);
+      fuzz::fail(kTarget, "canonical JSON changes on a second parse", canonical);
     }
   }
 }
@@ -78,20 +76,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   TransactionParser fresh_parser;
   const ParsedRequest fresh = fresh_parser.parse_request(frame);
   if (verdicts(fresh) != verdicts(reused_request)) {
-    fail("a reused parser and request answer differently from a fresh one",
-         "fresh:\n" + verdicts(fresh) + "\nreused:\n" + verdicts(reused_request));
+    fuzz::fail(kTarget, "a reused parser and request answer differently from a fresh one",
+               "fresh:\n" + verdicts(fresh) + "\nreused:\n" + verdicts(reused_request));
   }
   if (fresh.request_rejection) {
-    if (!fresh.items.empty()) fail("a refused request still has items", verdicts(fresh));
-    if (fresh.request_rejection->message.empty()) fail("a request refusal without a message", "");
+    if (!fresh.items.empty())
+      fuzz::fail(kTarget, "a refused request still has items", verdicts(fresh));
+    if (fresh.request_rejection->message.empty())
+      fuzz::fail(kTarget, "a request refusal without a message");
     return 0;
   }
-  if (!fresh.is_array && fresh.items.size() != 1) fail("an object request is not one item", "");
+  if (!fresh.is_array && fresh.items.size() != 1)
+    fuzz::fail(kTarget, "an object request is not one item");
   for (const ParsedItem& item : fresh.items) {
     if (item.transaction) {
       check_canonical_is_a_fixed_point(*item.transaction);
     } else if (item.rejection.message.empty()) {
-      fail("a rejection without a message", verdict(item));
+      fuzz::fail(kTarget, "a rejection without a message", verdict(item));
     }
   }
   return 0;

@@ -83,11 +83,7 @@ journal::VerifyReport verify_at(const std::filesystem::path& path,
 std::string reencode(const std::string& bytes, std::uint64_t seq, const journal::Hash& previous,
                      const std::function<void(journal::RecordFields&)>& change) {
   auto view = journal::decode_record(seq, bytes).value();
-  journal::RecordFields fields{view.received_at_us, view.rules_version, view.debit_total,
-                               view.minor_units,    view.source,        view.id,
-                               view.entity,         view.type,          view.posting_date,
-                               view.currency,       view.route,         view.rule,
-                               view.canonical};
+  journal::RecordFields fields = journal::fields_of(view);
   change(fields);
   std::string body;
   journal::encode_body(fields, body);
