@@ -8,13 +8,15 @@
 
 #include "model/limits.h"
 #include "model/timestamp.h"
+#include "router/zmq_envelope.h"
 #include "rules/json_document.h"
 #include "rules/rule_set_parser.h"
 
 namespace coexist::router {
 namespace {
 
-constexpr std::size_t kAdminFramesMax = 4;
+// Envelope (routing id, a proxy's hops, delimiter) and payload; frames beyond are garbage.
+constexpr std::size_t kAdminFramesMax = limits::kRequestFramesMax;
 // Rule sets nest a few levels (rules > rule > when > condition > list); far more is an attack.
 constexpr std::size_t kAdminJsonDepthMax = 64;
 
@@ -118,8 +120,7 @@ void AdminService::receive_available(RulesChangeSink& sink) {
       else
         frames.back() = std::move(next);
     }
-    // [id][empty][request] from a REQ peer; [id][empty] alone is a DEALER's empty request.
-    std::size_t envelope_size = (frames.size() >= 3 && frames[1].size() == 0) ? 2 : 1;
+    const std::size_t envelope_size = envelope_frames(frames);
     std::vector<zmq::message_t> envelope;
     for (std::size_t i = 0; i < envelope_size; ++i) envelope.push_back(std::move(frames[i]));
     // Not nlohmann's own DOM parser: it has no depth limit (building, echoing or dumping a value

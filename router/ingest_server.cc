@@ -5,14 +5,15 @@
 #include "model/canonical_json.h"
 #include "model/limits.h"
 #include "router/ack_writer.h"
+#include "router/zmq_envelope.h"
 
 namespace coexist::router {
 namespace {
 
 constexpr std::size_t kRequestsPerBatchMax = 65536;
-constexpr int kReceiveHighWaterMark = 1000;      // queued requests per client
-constexpr int kSendHighWaterMark = 100000;       // queued replies per client
-constexpr int kLingerOnCloseMs = 2000;           // let the last replies leave at shutdown
+constexpr int kReceiveHighWaterMark = 1000;             // queued requests per client
+constexpr int kSendHighWaterMark = 100000;              // queued replies per client
+constexpr int kLingerOnCloseMs = 2000;                  // let the last replies leave at shutdown
 constexpr std::chrono::milliseconds kPollInterval{50};  // how often `stop` is looked at
 
 Rejection request_rejection(RejectionCode code, std::string message) {
@@ -45,7 +46,8 @@ Status IngestServer::bind() {
     socket_.set(zmq::sockopt::linger, kLingerOnCloseMs);
     socket_.bind(options_.endpoint);
     bound_endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
-    done_endpoint_ = "inproc://coexist-commit-done-" + std::to_string(reinterpret_cast<std::uintptr_t>(this));
+    done_endpoint_ =
+        "inproc://coexist-commit-done-" + std::to_string(reinterpret_cast<std::uintptr_t>(this));
     done_.bind(done_endpoint_);
   } catch (const zmq::error_t& error) {
     return Status::error(Status::Code::invalid_argument,
@@ -112,15 +114,13 @@ void IngestServer::receive_available() {
   }
 }
 
-// frames: [routing id] [empty delimiter, from REQ peers] payload…
+// frames: the envelope (zmq_envelope.h), then the payload: exactly one frame.
 void IngestServer::accept_request(std::vector<zmq::message_t>& frames) {
   metrics_.requests_total.fetch_add(1, std::memory_order_relaxed);
   BatchRequest request;
   request.received_at_us = clock_.now_us();
   request.received_steady_ns = clock_.steady_ns();
-  // A REQ peer's request is [id][empty delimiter][payload]. Two frames, [id][empty], are a
-  // DEALER's empty request: answered in one frame, as every DEALER reply is.
-  std::size_t envelope_size = (frames.size() >= 3 && frames[1].size() == 0) ? 2 : 1;
+  const std::size_t envelope_size = envelope_frames(frames);
   for (std::size_t i = 0; i < envelope_size; ++i) request.envelope.push_back(std::move(frames[i]));
   std::size_t payload_frames = frames.size() - envelope_size;
   request.first_item = building_->items.size();
@@ -131,8 +131,8 @@ void IngestServer::accept_request(std::vector<zmq::message_t>& frames) {
             (frames.size() > limits::kRequestFramesMax ? " or more" : ""));
   } else {
     const zmq::message_t& payload = frames[envelope_size];
-    parser_.parse_request(std::string_view(static_cast<const char*>(payload.data()), payload.size()),
-                          parsed_);
+    parser_.parse_request(
+        std::string_view(static_cast<const char*>(payload.data()), payload.size()), parsed_);
     if (parsed_.request_rejection) {
       request.request_rejection = std::move(parsed_.request_rejection);
     } else {
