@@ -8,6 +8,7 @@
 #include <thread>
 #include <zmq.hpp>
 
+#include "tests/e2e/cli_command.h"
 #include "tests/e2e/router_process.h"
 #include "tests/journal/journal_fixture.h"
 #include "tests/support/sample_transactions.h"
@@ -15,28 +16,6 @@
 
 namespace coexist::test {
 namespace {
-
-CommandResult coexist(const TempDir& dir, const std::vector<std::string>& arguments,
-                      const std::filesystem::path& stdin_file = "/dev/null") {
-  return run_command(binary("coexist"), arguments, dir.path(), stdin_file);
-}
-
-std::vector<nlohmann::json> json_lines(const std::string& text) {
-  std::vector<nlohmann::json> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
-  }
-  return lines;
-}
-
-std::filesystem::path write_lines(const TempDir& dir, const std::string& name,
-                                  const std::vector<std::string>& lines) {
-  auto path = dir.path() / name;
-  std::ofstream out(path);
-  for (const auto& line : lines) out << line << "\n";
-  return path;
-}
 
 class CliE2eTest : public ::testing::Test {
  protected:
@@ -147,15 +126,19 @@ TEST(CliSendExitCodesTest, ARetryableErrorOutranksARejection) {
   fake.bind("tcp://127.0.0.1:*");
   const std::string endpoint = fake.get(zmq::sockopt::last_endpoint);
   std::thread answer([&] {
-    const char* acks[] = {
-        R"({"id":"A","source":"s","status":"rejected","error":{"code":"unbalanced","message":"x"}})",
-        R"({"id":"B","source":"s","status":"error","error":{"code":"journal_full","message":"y"}})"};
-    for (const char* ack : acks) {
+    const char* outcomes[] = {
+        R"({"status":"rejected","error":{"code":"unbalanced","message":"x"}})",
+        R"({"status":"error","error":{"code":"journal_full","message":"y"}})"};
+    for (const char* outcome : outcomes) {
       zmq::message_t identity;
       zmq::message_t request;
       if (!fake.recv(identity) || !fake.recv(request)) return;
+      auto transaction = nlohmann::json::parse(request.to_string());
+      auto ack = nlohmann::json::parse(outcome);
+      ack["id"] = transaction["id"];  // an ack names what it answers
+      ack["source"] = transaction["source"];
       fake.send(identity, zmq::send_flags::sndmore);
-      fake.send(zmq::buffer(std::string_view(ack)), zmq::send_flags::none);
+      fake.send(zmq::buffer(ack.dump()), zmq::send_flags::none);
     }
   });
   auto file = write_lines(dir, "two.jsonl", {sample_transaction(1), sample_transaction(2)});

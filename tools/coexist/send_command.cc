@@ -1,14 +1,17 @@
 // coexist send: submits JSON lines to the router's ingest socket, pipelined, and prints one ack
-// line per input line, in input order (the router answers a client in arrival order). Each ack
-// printed gains "line": the input line it answers, counted from 1 with blank lines included, so a
-// script can match an ack without an id (malformed JSON) to the line that caused it.
+// line per input line sent, in input order (the router answers a client in arrival order). Each
+// ack printed gains "line": the input line it answers, counted from 1 with blank lines included,
+// so a script can match an ack without an id (malformed JSON) to the line that caused it. Acks
+// are matched to lines by what they name (ack_matcher.h), so a connection that breaks midway
+// cannot shift them onto the wrong lines: a line whose request was lost, or that got no answer
+// in time, is printed as a retryable `unavailable` error and the exit code is 3.
 
-#include <deque>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <zmq.hpp>
 
+#include "tools/coexist/ack_matcher.h"
 #include "tools/coexist/cli.h"
 
 namespace coexist::cli {
@@ -19,13 +22,10 @@ struct SendTally {
   std::size_t retryable = 0;
 };
 
-void print_ack(const std::string& reply, std::size_t line_number, bool as_json, SendTally& tally) {
-  // ordered_json keeps the router's key order: the printed ack reads like the one on the wire.
-  nlohmann::ordered_json ack = nlohmann::ordered_json::parse(reply, nullptr, false);
-  if (ack.is_discarded()) {
-    std::cout << reply << "\n";  // not JSON: shown as received rather than hidden
-    return;
-  }
+// `ack` keeps the router's key order (ordered_json): the printed ack reads like the one on the
+// wire.
+void print_ack(nlohmann::ordered_json ack, std::size_t line_number, bool as_json,
+               SendTally& tally) {
   auto annotate = [&](nlohmann::ordered_json& one) {
     if (!one.is_object()) return;
     std::string status = one.value("status", "");
@@ -60,6 +60,58 @@ void print_ack(const std::string& reply, std::size_t line_number, bool as_json, 
     for (const auto& element : ack) print_one(element);
   } else {
     print_one(ack);
+  }
+}
+
+// What an ack names: (source, id) per transaction; nothing for a request refused as a whole.
+std::vector<AckIdentity> named_by(const nlohmann::ordered_json& ack) {
+  std::vector<AckIdentity> named;
+  auto name = [&](const nlohmann::ordered_json& one) {
+    if (!one.is_object()) return;
+    const auto source = one.find("source");
+    const auto id = one.find("id");
+    if (source == one.end() || id == one.end()) return;
+    named.emplace_back(source->is_string() ? source->get<std::string>() : "",
+                       id->is_string() ? id->get<std::string>() : "");
+  };
+  if (ack.is_array()) {
+    for (const auto& element : ack) name(element);
+  } else {
+    name(ack);
+  }
+  return named;
+}
+
+// The ack printed for a line the router did not answer: retryable, as DESIGN.md's
+// `unavailable`, shaped like the router's ack for that line would have been.
+nlohmann::ordered_json unanswered_ack(const ExpectedAck& line, const std::string& why) {
+  const std::string message =
+      why +
+      "; whether it was journaled is unknown: resubmit it (a journaled transaction is "
+      "answered duplicate)";
+  auto one = [&](const AckIdentity* identity) {
+    nlohmann::ordered_json ack;
+    if (identity != nullptr) {
+      ack["id"] = identity->second;
+      ack["source"] = identity->first;
+    }
+    ack["status"] = "error";
+    ack["error"] = {{"code", "unavailable"}, {"message", message}};
+    return ack;
+  };
+  if (!line.is_array) return one(line.identities.empty() ? nullptr : &line.identities.front());
+  nlohmann::ordered_json acks = nlohmann::ordered_json::array();
+  for (const AckIdentity& identity : line.identities) acks.push_back(one(&identity));
+  return acks;
+}
+
+// Prints the ack of a line answered here, or reports it unanswered for `why`.
+void print_settled(const ExpectedAck& line, const std::string& why, bool as_json,
+                   SendTally& tally) {
+  if (line.local_ack) {
+    print_ack(nlohmann::ordered_json::parse(*line.local_ack), line.line, as_json, tally);
+  } else {
+    print_ack(unanswered_ack(line, why), line.line, as_json, tally);
   }
 }
 
@@ -127,30 +179,61 @@ int run_send(const Arguments& arguments) {
     return kExitUsage;
   }
   SendTally tally;
-  std::deque<std::size_t> in_flight_lines;  // acks come back in request order
+  AckMatcher in_flight;
+  // Reported on every line still in flight when send gives up.
+  auto give_up = [&](const std::string& why) {
+    while (!in_flight.empty()) print_settled(in_flight.take_oldest(), why, as_json, tally);
+    std::cout.flush();
+    return kExitUnreachable;
+  };
+  const std::string lost_connection =
+      "no answer: the connection to the router broke while this line was in flight";
   std::size_t line_number = 0;
   std::string line;
   bool more = next_line(in, line, line_number);
-  while (more || !in_flight_lines.empty()) {
-    while (more && in_flight_lines.size() < window) {
-      if (!socket.send(zmq::buffer(line), zmq::send_flags::none)) {
+  while (more || !in_flight.empty()) {
+    while (more && in_flight.size() < window) {
+      if (!in_flight.expect_line(line, line_number).local_ack &&
+          !socket.send(zmq::buffer(line), zmq::send_flags::none)) {
         print_error("send", "could not reach the router at " + endpoint + " within " +
-                                std::to_string(timeout_ms) + " ms (" +
-                                std::to_string(in_flight_lines.size()) + " requests unanswered)");
-        return kExitUnreachable;
+                                std::to_string(timeout_ms) + " ms; line " +
+                                std::to_string(line_number) + " and the rest were not sent");
+        in_flight.withdraw_newest();
+        return give_up("no answer: the router could not be reached");
       }
-      in_flight_lines.push_back(line_number);
       more = next_line(in, line, line_number);
     }
+    while (!in_flight.empty() && in_flight.oldest().local_ack) {
+      print_settled(in_flight.take_oldest(), "", as_json, tally);
+    }
+    if (in_flight.empty()) continue;
     zmq::message_t reply;
     if (!socket.recv(reply, zmq::recv_flags::none)) {
       print_error("send", "the router at " + endpoint + " did not answer within " +
                               std::to_string(timeout_ms) + " ms (" +
-                              std::to_string(in_flight_lines.size()) + " requests unanswered)");
-      return kExitUnreachable;
+                              std::to_string(in_flight.size()) +
+                              " requests unanswered, from line " +
+                              std::to_string(in_flight.oldest().line) + ")");
+      return give_up("no answer within " + std::to_string(timeout_ms) + " ms");
     }
-    print_ack(reply.to_string(), in_flight_lines.front(), as_json, tally);
-    in_flight_lines.pop_front();
+    nlohmann::ordered_json ack =
+        nlohmann::ordered_json::parse(reply.to_string_view(), nullptr, false);
+    if (ack.is_discarded()) {  // not JSON: shown as received rather than hidden
+      std::cout << reply.to_string_view() << "\n";
+      (void)in_flight.take_oldest();
+      continue;
+    }
+    auto matched = in_flight.match(named_by(ack));
+    if (!matched) {
+      print_error("send", "the router answered " +
+                              std::string(reply.to_string_view().substr(0, 300)) +
+                              ", which matches no line in flight");
+      return give_up("no answer that could be matched to this line");
+    }
+    for (const ExpectedAck& passed : matched->passed_over) {
+      print_settled(passed, lost_connection, as_json, tally);
+    }
+    print_ack(std::move(ack), matched->answered.line, as_json, tally);
   }
   std::cout.flush();
   // A retryable error outranks a rejection: a script that resends on 3 gets the refused

@@ -1,0 +1,163 @@
+// End-to-end: `coexist send` labels every ack with the line it answers, also when requests are
+// lost on the way (a broken connection), and never sends a line the router can only refuse.
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+#include <zmq.hpp>
+
+#include "tests/e2e/cli_command.h"
+#include "tests/e2e/router_process.h"
+#include "tests/support/sample_transactions.h"
+#include "tests/support/temp_dir.h"
+
+namespace coexist::test {
+namespace {
+
+std::string id_of(const std::string& transaction) {
+  return nlohmann::json::parse(transaction)["id"].get<std::string>();
+}
+
+TEST(SendE2eTest, ALineOverTheRequestLimitIsRefusedWithoutCostingTheLinesAfterIt) {
+  // Over ZMQ_MAXMSGSIZE (16 MiB) the router's libzmq drops the connection, and with it every
+  // request in flight; the acks for the lines after it used to be printed one line too early.
+  TempDir dir;
+  RouterProcess router(dir.path());
+  ASSERT_TRUE(router.start());
+  std::string huge = sample_transaction(2);
+  huge.insert(huge.size() - 1, std::string(17u << 20, ' '));
+  const std::vector<std::string> lines = {sample_transaction(1),      huge,
+                                          sample_transaction(3),      sample_transaction(4),
+                                          std::string(2u << 20, '['), sample_transaction(5)};
+  auto result = coexist(dir, {"send", "--endpoint", router.ingest(), "--timeout-ms", "5000",
+                              write_lines(dir, "lines.jsonl", lines).string()});
+  EXPECT_EQ(result.exit_code, 1) << "a line was rejected: " << result.err;
+  auto acks = json_lines(result.out);
+  ASSERT_EQ(acks.size(), lines.size()) << result.out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_EQ(acks[i]["line"], i + 1) << acks[i].dump();
+    if (i == 1 || i == 4) {
+      EXPECT_EQ(acks[i]["status"], "rejected") << acks[i].dump();
+      EXPECT_EQ(acks[i]["error"]["code"], "too_large") << acks[i].dump();
+    } else {
+      EXPECT_EQ(acks[i]["status"], "accepted") << acks[i].dump();
+      EXPECT_EQ(acks[i]["id"], id_of(lines[i])) << acks[i].dump();
+    }
+  }
+  EXPECT_EQ(router.stop(), 0);
+}
+
+// A ROUTER in the test's place: it reads `requests` requests and answers them as `answer` says
+// (an empty string: no answer, as if the request was lost).
+class FakeRouter {
+ public:
+  using Answer = std::function<std::string(std::size_t index, const std::string& request)>;
+  FakeRouter(std::size_t requests, Answer answer) {
+    socket_.set(zmq::sockopt::linger, 0);
+    socket_.set(zmq::sockopt::rcvtimeo, 10000);
+    socket_.bind("tcp://127.0.0.1:*");
+    endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
+    thread_ = std::thread([this, requests, answer = std::move(answer)] {
+      for (std::size_t i = 0; i < requests; ++i) {
+        zmq::message_t identity;
+        zmq::message_t request;
+        if (!socket_.recv(identity) || !socket_.recv(request)) return;
+        std::string reply = answer(i, request.to_string());
+        if (reply.empty()) continue;
+        (void)socket_.send(identity, zmq::send_flags::sndmore);
+        (void)socket_.send(zmq::buffer(reply), zmq::send_flags::none);
+      }
+    });
+  }
+  ~FakeRouter() { thread_.join(); }
+  const std::string& endpoint() const { return endpoint_; }
+
+ private:
+  zmq::context_t context_{1};
+  zmq::socket_t socket_{context_, zmq::socket_type::router};
+  std::string endpoint_;
+  std::thread thread_;
+};
+
+std::string accepted_ack(const std::string& request, std::size_t seq) {
+  auto transaction = nlohmann::json::parse(request);
+  return nlohmann::json{{"id", transaction["id"]}, {"source", transaction["source"]},
+                        {"status", "accepted"},    {"seq", seq},
+                        {"route", "legacy"},       {"rule", "default"},
+                        {"rules_version", 0}}
+      .dump();
+}
+
+TEST(SendE2eTest, AcksAfterALostRequestAreMatchedToTheirOwnLines) {
+  TempDir dir;
+  const std::vector<std::string> lines = {sample_transaction(1), sample_transaction(2),
+                                          sample_transaction(3), sample_transaction(4)};
+  std::vector<nlohmann::json> acks;
+  CommandResult result;
+  {
+    FakeRouter fake(4, [](std::size_t index, const std::string& request) {
+      return index == 1 ? std::string() : accepted_ack(request, index + 1);  // line 2 is lost
+    });
+    result = coexist(dir, {"send", "--endpoint", fake.endpoint(), "--window", "4",
+                           write_lines(dir, "four.jsonl", lines).string()});
+  }
+  EXPECT_EQ(result.exit_code, 3) << "a line may need resending: " << result.err;
+  acks = json_lines(result.out);
+  ASSERT_EQ(acks.size(), 4U) << result.out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    EXPECT_EQ(acks[i]["line"], i + 1) << acks[i].dump();
+    EXPECT_EQ(acks[i]["id"], id_of(lines[i])) << acks[i].dump();
+    EXPECT_EQ(acks[i]["status"], i == 1 ? "error" : "accepted") << acks[i].dump();
+  }
+  EXPECT_EQ(acks[1]["error"]["code"], "unavailable") << acks[1].dump();
+  EXPECT_EQ(acks[2]["seq"], 3) << "line 3's own ack, not line 2's label on it";
+}
+
+TEST(SendE2eTest, AnAckNamingNoLineInFlightStopsSendWithExitThree) {
+  TempDir dir;
+  CommandResult result;
+  {
+    FakeRouter fake(
+        1, [](std::size_t, const std::string&) { return accepted_ack(sample_transaction(99), 1); });
+    result = coexist(dir, {"send", "--endpoint", fake.endpoint(),
+                           write_lines(dir, "one.jsonl", {sample_transaction(1)}).string()});
+  }
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("matches no line in flight"), std::string::npos) << result.err;
+  auto acks = json_lines(result.out);
+  ASSERT_EQ(acks.size(), 1U) << result.out;
+  EXPECT_EQ(acks[0]["status"], "error");
+  EXPECT_EQ(acks[0]["id"], id_of(sample_transaction(1)));
+}
+
+TEST(SendE2eTest, LinesStillUnansweredAtTheTimeoutArePrintedAsUnavailable) {
+  TempDir dir;
+  const std::vector<std::string> lines = {sample_transaction(1), "{not json",
+                                          "[" + sample_transaction(2) + "]"};
+  CommandResult result;
+  {
+    FakeRouter fake(3, [](std::size_t, const std::string&) { return std::string(); });
+    result = coexist(dir, {"send", "--endpoint", fake.endpoint(), "--timeout-ms", "500",
+                           write_lines(dir, "three.jsonl", lines).string()});
+  }
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  EXPECT_NE(result.err.find("from line 1"), std::string::npos) << result.err;
+  auto acks = json_lines(result.out);
+  ASSERT_EQ(acks.size(), 3U) << result.out;
+  EXPECT_EQ(acks[0]["id"], id_of(lines[0]));
+  EXPECT_FALSE(acks[1].contains("id")) << "a malformed line names nothing";
+  ASSERT_TRUE(acks[2].is_array()) << "an array's acks mirror it";
+  EXPECT_EQ(acks[2][0]["id"], id_of(sample_transaction(2)));
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const nlohmann::json& ack = acks[i].is_array() ? acks[i][0] : acks[i];
+    EXPECT_EQ(ack["status"], "error") << acks[i].dump();
+    EXPECT_EQ(ack["error"]["code"], "unavailable") << acks[i].dump();
+    EXPECT_EQ(ack["line"], i + 1) << acks[i].dump();
+  }
+}
+
+}  // namespace
+}  // namespace coexist::test
