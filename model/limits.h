@@ -38,6 +38,8 @@ inline constexpr std::size_t kReferenceLengthMax = 128;  // reference, correlati
 inline constexpr std::size_t kDescriptionLengthMax = 1024;
 inline constexpr std::size_t kAttributeKeyLengthMax = 64;
 inline constexpr std::size_t kAttributeValueLengthMax = 256;
+// W3C traceparent: 55 characters in version 00; a later version may append fields.
+inline constexpr std::size_t kTraceparentLengthMax = 256;
 
 // Amount strings: at most this many characters ("9223372036854775807" has 19 digits).
 inline constexpr std::size_t kAmountLengthMax = 32;

@@ -1,5 +1,7 @@
 #include "model/text_rules.h"
 
+#include <algorithm>
+
 #include "model/assert.h"
 #include "model/byte_scan.h"
 #include "model/date.h"
@@ -113,9 +115,11 @@ bool is_lower_snake_case(std::string_view text) {
 }
 
 // version "-" trace-id "-" parent-id "-" flags, lower-case hex of 2, 32, 16 and 2 digits.
-// Version ff and all-zero ids are invalid (W3C Trace Context, section 3.2).
+// Version ff and all-zero ids are invalid (W3C Trace Context, section 3.2). Version 00 is exactly
+// those 55 characters. A later version is read by version 00's fields and may append its own
+// after a "-" (section 3.2.4, "Versioning of traceparent"): they are kept, as printable ASCII.
 bool is_traceparent(std::string_view text) {
-  if (text.size() != 55 || text[2] != '-' || text[35] != '-' || text[52] != '-') return false;
+  if (text.size() < 55 || text[2] != '-' || text[35] != '-' || text[52] != '-') return false;
   const std::string_view version = text.substr(0, 2);
   const std::string_view trace_id = text.substr(3, 32);
   const std::string_view parent_id = text.substr(36, 16);
@@ -123,6 +127,13 @@ bool is_traceparent(std::string_view text) {
   if (!is_lower_hex(version) || !is_lower_hex(trace_id) || !is_lower_hex(parent_id) ||
       !is_lower_hex(flags)) {
     return false;
+  }
+  if (text.size() > 55) {
+    if (version == "00" || text[55] != '-') return false;
+    const std::string_view appended = text.substr(56);
+    const bool printable =
+        std::all_of(appended.begin(), appended.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+    if (!printable) return false;
   }
   return version != "ff" && !is_all_zeros(trace_id) && !is_all_zeros(parent_id);
 }

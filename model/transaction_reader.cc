@@ -90,7 +90,9 @@ constexpr TextField kOptionalText[] = {
     {Field::description, {limits::kDescriptionLengthMax}, &Transaction::description},
     {Field::correlation_id, kReferenceRule, &Transaction::correlation_id},
     {Field::amends, kReferenceRule, &Transaction::amends},
-    {Field::traceparent, {kNoLengthMax, false, TextFormat::traceparent}, &Transaction::traceparent},
+    {Field::traceparent,
+     {limits::kTraceparentLengthMax, false, TextFormat::traceparent},
+     &Transaction::traceparent},
 };
 
 bool missing(Field field, Rejection& rejection) {

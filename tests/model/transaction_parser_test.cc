@@ -287,15 +287,31 @@ TEST_F(TransactionParserTest, MalformedTraceparentIsSchema) {
       "\"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\"";
   EXPECT_TRUE(parse_with("traceparent", "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")
                   .transaction.has_value());
+  // A later version may append fields after a "-" (W3C Trace Context 3.2.4): kept as sent.
+  for (const std::string later : {"01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
+                                  "cc-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-a-b"}) {
+    ParsedItem item = parse_with("traceparent", later);
+    ASSERT_TRUE(item.transaction.has_value()) << later << ": " << item.rejection.message;
+    EXPECT_EQ(item.transaction->traceparent, later);
+  }
+  const std::string longest = "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-" +
+                              std::string(limits::kTraceparentLengthMax - 56, 'x');
+  EXPECT_TRUE(parse_with("traceparent", longest).transaction.has_value());
+  EXPECT_TRUE(is_rejected(parse_with("traceparent", longest + "x"), RejectionCode::schema,
+                          "traceparent", "must be at most 256 characters long"));
   for (const char* traceparent : {
-           "00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01",   // upper case
-           "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",   // version ff
-           "00-00000000000000000000000000000000-00f067aa0ba902b7-01",   // zero trace id
-           "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",   // zero parent id
-           "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01",    // short trace id
-           "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-",  // trailing text
-           "00_4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7_01",   // separators
-           "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902bg-01",   // not hex
+           "00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01",    // upper case
+           "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",    // version ff
+           "00-00000000000000000000000000000000-00f067aa0ba902b7-01",    // zero trace id
+           "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",    // zero parent id
+           "00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01",     // short trace id
+           "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-",   // trailing text
+           "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x",  // version 00 appends none
+           "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x",   // no "-" before more
+           "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-a b",  // not printable
+           "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0",       // short flags
+           "00_4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7_01",      // separators
+           "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902bg-01",      // not hex
        }) {
     EXPECT_TRUE(is_rejected(parse_with("traceparent", traceparent), RejectionCode::schema,
                             "traceparent", message))
