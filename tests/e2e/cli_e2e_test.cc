@@ -4,6 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
+#include <cstring>
 #include <fstream>
 #include <thread>
 #include <zmq.hpp>
@@ -13,6 +16,7 @@
 #include "tests/journal/journal_fixture.h"
 #include "tests/support/sample_transactions.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/traced_process.h"
 
 namespace coexist::test {
 namespace {
@@ -324,6 +328,135 @@ TEST_F(CliE2eTest, ExportOutKeepsALinkItsTargetsPermissionsAndWritesDevicesInPla
   auto to_stdout = journal({"export", "--out", "/dev/stdout"});
   EXPECT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
   EXPECT_EQ(json_lines(to_stdout.out).size(), 1U);
+}
+
+// `coexist journal export --out /dev/stdout >> run.log`: the shell opened the log for appending.
+// The export goes through that descriptor, after what the log held; it used to reopen the path
+// or rename a new file onto the log, and the earlier runs' lines were gone.
+TEST_F(CliE2eTest, ExportToStandardOutputAppendedToALogKeepsTheLog) {
+  ASSERT_EQ(send(write_lines(dir_, "two.jsonl", {sample_transaction(1), sample_transaction(2)}))
+                .exit_code,
+            0);
+  for (const std::string out : {"/dev/stdout", "/proc/self/fd/1"}) {
+    auto log = write_lines(dir_, "run.log", {"earlier run"});
+    int appended = ::open(log.c_str(), O_WRONLY | O_APPEND);
+    ASSERT_GE(appended, 0);
+    auto err_file = dir_.path() / "append.err";
+    ChildProcess child(binary("coexist"),
+                       {"journal", "export", "--journal", router_.journal_dir().string(),
+                        "--to-seq", "1", "--out", out},
+                       appended, err_file);
+    ::close(appended);
+    EXPECT_EQ(child.wait_for_exit(std::chrono::minutes(1)).value_or(-1), 0)
+        << out << ": " << read_file(err_file);
+    const std::string text = read_file(log);
+    ASSERT_TRUE(text.starts_with("earlier run\n")) << out << " lost the log's earlier contents:\n"
+                                                   << text;
+    auto exported = json_lines(text.substr(std::string("earlier run\n").size()));
+    ASSERT_EQ(exported.size(), 1U) << out << ":\n" << text;
+    EXPECT_EQ(exported[0]["seq"], 1);
+  }
+}
+
+// `ln -s arch/exp.csv link.csv; coexist journal export --out link.csv`: the link's target is
+// created (its relative path taken from the link's directory) and the link stays a link.
+TEST_F(CliE2eTest, ExportOutThroughADanglingLinkCreatesTheLinksTarget) {
+  ASSERT_EQ(send(write_lines(dir_, "one.jsonl", {sample_transaction(1)})).exit_code, 0);
+  namespace fs = std::filesystem;
+  fs::create_directories(dir_.path() / "arch");
+  const fs::path link = dir_.path() / "link.csv";
+  fs::create_symlink("arch/exp.csv", link);
+  auto result = journal({"export", "--format", "csv", "--out", link.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(fs::is_symlink(link)) << "the link was replaced by a file";
+  const std::string csv = read_file(dir_.path() / "arch" / "exp.csv");
+  EXPECT_TRUE(csv.starts_with("seq,")) << csv;
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 2) << "a header and one record:\n" << csv;
+}
+
+// An output that cannot be opened is a usage error (2), as a bad argument is, and the message
+// says why; a write that fails midway (a full disk) is an output failure (4), as for stdout.
+TEST_F(CliE2eTest, ExportOutThatCannotBeOpenedIsTwoAndSaysWhyAFailedWriteIsFour) {
+  ASSERT_EQ(send(write_lines(dir_, "one.jsonl", {sample_transaction(1)})).exit_code, 0);
+  auto empty = journal({"export", "--out", ""});
+  EXPECT_EQ(empty.exit_code, 2) << empty.err;
+  EXPECT_EQ(empty.err, "coexist journal export: --out needs a file name\n");
+  auto missing = journal({"export", "--out", "/nonexistent/d/x"});
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_EQ(missing.err,
+            "coexist journal export: cannot write /nonexistent/d/x: cannot create a file beside it "
+            "in /nonexistent/d/ (No such file or directory)\n");
+  auto full = journal({"export", "--out", "/dev/full"});
+  EXPECT_EQ(full.exit_code, 4) << full.err;
+  EXPECT_EQ(full.err, "coexist journal export: cannot write /dev/full: No space left on device\n");
+}
+
+// A journal of `records` sample transactions (about 1 KiB each), written directly.
+std::filesystem::path write_sample_journal(const TempDir& dir, std::uint64_t records) {
+  const std::filesystem::path journal_dir = dir.path() / "journal";
+  std::filesystem::create_directories(journal_dir);
+  auto journal = open_journal(journal_dir);
+  EXPECT_NE(journal, nullptr);
+  if (journal == nullptr) return journal_dir;
+  RequestBuilder builder;
+  std::vector<journal::AppendRequest> batch;
+  for (std::uint64_t i = 1; i <= records; ++i) batch.push_back(builder.make(sample_transaction(i)));
+  std::vector<journal::AppendResult> results;
+  EXPECT_TRUE(journal->append_batch(batch, results).is_ok());
+  return journal_dir;
+}
+
+bool has_partial_file(const std::filesystem::path& directory) {
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+    if (entry.path().filename().string().find(".partial-") != std::string::npos) return true;
+  }
+  return false;
+}
+
+// Ctrl-C, `timeout` (SIGTERM) or a closed terminal (SIGHUP) during `journal export --out F`: the
+// command dies of the signal as before, but its partial file goes with it and F keeps the earlier
+// export. The export is held (ptrace) as it is about to write its first MiB into the partial
+// file, with most of the journal still unread, and signalled there: no race with a fast export.
+TEST(CliSignalTest, AnExportEndedBySignalLeavesNoPartialFileAndTheEarlierExport) {
+  TempDir dir;
+  const std::string journal_dir = write_sample_journal(dir, 3000).string();  // about 4 MiB out
+  const auto out = write_lines(dir, "big.jsonl", {"earlier export"});
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+    const std::string name = std::string("SIG") + ::sigabbrev_np(signal_number);
+    auto err_file = dir.path() / "export.err";
+    TracedProcess exporting(binary("coexist"),
+                            {"journal", "export", "--journal", journal_dir, "--out", out.string()},
+                            dir.path() / "export.out", err_file);
+    if (!exporting.traced()) GTEST_SKIP() << "cannot ptrace a child process here";
+    ASSERT_TRUE(exporting.run_until_write_to(".partial-"))
+        << name << ": the export never wrote a partial file (exit "
+        << exporting.exit_code().value_or(-1) << "): " << read_file(err_file);
+    EXPECT_TRUE(has_partial_file(dir.path())) << name;
+    EXPECT_EQ(exporting.signal_and_release(signal_number, std::chrono::minutes(1)).value_or(-1),
+              128 + signal_number)
+        << name << ": " << read_file(err_file);
+    EXPECT_FALSE(has_partial_file(dir.path())) << name << " left the partial file";
+    EXPECT_EQ(read_file(out), "earlier export\n") << name;
+  }
+  auto whole = coexist(dir, {"journal", "export", "--journal", journal_dir, "--out", out.string()});
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  EXPECT_EQ(json_lines(read_file(out)).size(), 3000U) << "undisturbed, the export completes";
+}
+
+// The partial file passing `ulimit -f` raises SIGXFSZ, which ends the export in the middle of
+// writing it: the partial file goes too. (No core file: `ulimit -c 0`.)
+TEST(CliSignalTest, AnExportPastTheFileSizeLimitLeavesNoPartialFile) {
+  TempDir dir;
+  const std::string journal_dir = write_sample_journal(dir, 1000).string();  // over 1 MiB out
+  const auto out = write_lines(dir, "big.jsonl", {"earlier export"});
+  auto limited = run_command(
+      "/bin/sh",
+      {"-c", "ulimit -c 0 && ulimit -f 256 && exec \"$0\" \"$@\"", binary("coexist").string(),
+       "journal", "export", "--journal", journal_dir, "--out", out.string()},
+      dir.path());
+  EXPECT_EQ(limited.exit_code, 128 + SIGXFSZ) << limited.err;
+  EXPECT_FALSE(has_partial_file(dir.path()));
+  EXPECT_EQ(read_file(out), "earlier export\n");
 }
 
 // A journal written before ingest refused self-amends may hold one. The commands that re-read

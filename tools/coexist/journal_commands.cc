@@ -116,16 +116,22 @@ int scan(const Arguments& arguments, const std::string& synopsis, bool is_export
     print_error(arguments.command, "--format must be jsonl or csv");
     return kExitUsage;
   }
+  if (values.count("out") != 0U && values["out"].as<std::string>().empty()) {
+    print_error(arguments.command, "--out needs a file name");
+    return kExitUsage;
+  }
   int exit_code = kExitOk;
   auto journal = open_journal_read_only(values, exit_code);
   if (!journal) return exit_code;
   // --out is written beside itself and renamed into place once complete: an export that fails
-  // (no journal, a read error) leaves an earlier export at that path as it was.
+  // (no journal, a read error, a signal) leaves an earlier export at that path as it was. An
+  // output that cannot even be opened is a usage error (2), like a bad argument; one that fails
+  // midway (a full disk) is an output failure (4).
   std::optional<OutputFile> file;
   if (values.count("out") != 0U) {
     file.emplace(values["out"].as<std::string>());
-    if (!file->open()) {
-      print_error(arguments.command, "cannot write " + file->path());
+    if (Status opened = file->open(); !opened.is_ok()) {
+      print_error(arguments.command, opened.message());
       return kExitUsage;
     }
   }
@@ -163,8 +169,13 @@ int scan(const Arguments& arguments, const std::string& synopsis, bool is_export
     print_error(arguments.command, status.to_string());
     return kExitJournal;
   }
-  if (!out || (file && !file->commit())) {
-    print_error(arguments.command, "cannot write " + (file ? file->path() : "standard output"));
+  if (file) {
+    if (Status committed = file->commit(); !committed.is_ok()) {
+      print_error(arguments.command, committed.message());
+      return kExitJournal;
+    }
+  } else if (!out) {
+    print_error(arguments.command, "cannot write standard output");
     return kExitJournal;
   }
   return kExitOk;

@@ -1,9 +1,13 @@
 #include "tools/coexist/output_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+
+#include "model/assert.h"
 
 namespace coexist::cli {
 
@@ -11,22 +15,34 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// fsync(2) on a file we may only write (its mode is the old file's, applied after this).
-bool sync_file(const fs::path& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  bool synced = ::fsync(fd) == 0;
-  return (::close(fd) == 0) && synced;
+// Where the partial file goes, for messages: "shared/" for shared/export.csv, "./" for export.csv.
+std::string directory_of(const fs::path& file) {
+  std::string directory = file.has_parent_path() ? file.parent_path().string() : ".";
+  return directory.ends_with('/') ? directory : directory + "/";
+}
+
+// A new file, never one that was there: a name left by an earlier process that had our pid (and
+// was killed with SIGKILL) is removed first, so we never write through someone else's link.
+int create_new_file(const fs::path& path) {
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+  int descriptor = ::open(path.c_str(), kFlags, 0666);
+  if (descriptor < 0 && errno == EEXIST) {
+    ::unlink(path.c_str());
+    descriptor = ::open(path.c_str(), kFlags, 0666);
+  }
+  return descriptor;
 }
 
 // fsync(2) on the directory, so that the rename survives a crash. A directory we cannot open
 // (write and search permission only) or whose file system cannot sync directories cannot be
-// synced: the file is in place all the same, so only a failed sync is an error.
+// synced: the file is in place all the same, so only a failed sync is an error (errno set).
 bool sync_directory(const fs::path& directory) {
-  int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return true;
-  bool synced = ::fsync(fd) == 0 || errno == EINVAL;
-  ::close(fd);
+  int descriptor = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (descriptor < 0) return true;
+  bool synced = ::fsync(descriptor) == 0 || errno == EINVAL;
+  const int sync_error = errno;
+  ::close(descriptor);
+  errno = sync_error;
   return synced;
 }
 
@@ -36,46 +52,100 @@ OutputFile::OutputFile(std::string path) : path_(std::move(path)) {}
 
 OutputFile::~OutputFile() {
   if (committed_ || !partial_) return;
-  if (stream_.is_open()) stream_.close();
-  std::error_code ignored;
-  fs::remove(*partial_, ignored);
+  (void)buffer_.close();  // the command already failed; this is only the cleanup
+  ::unlink(partial_->c_str());
+  removal_.reset();  // after the unlink: a signal in between finds nothing left to remove
 }
 
-bool OutputFile::open() {
-  std::error_code not_there;  // set for a path that does not exist yet: that is fine
-  fs::file_status status = fs::status(path_, not_there);  // follows symbolic links
-  if (fs::exists(status) && !fs::is_regular_file(status)) {
-    stream_.open(path_, std::ios::binary | std::ios::trunc);  // a FIFO or device: in place
-    return stream_.is_open();
+Status OutputFile::open() {
+  COEXIST_ASSERT(buffer_.descriptor() < 0 && !committed_);
+  auto resolved = resolve_output_target(path_);
+  if (!resolved.is_ok()) return resolved.status();
+  target_ = std::move(resolved).value();
+  if (target_.kind == OutputTarget::Kind::descriptor) return open_descriptor();
+  if (target_.kind == OutputTarget::Kind::in_place) return open_in_place();
+  return create_partial();
+}
+
+// A copy of the descriptor, so that it shares the shell's open file (its offset, O_APPEND) and
+// closing ours in commit() leaves the process's own standard output open.
+Status OutputFile::open_descriptor() {
+  const std::string name = "descriptor " + std::to_string(target_.descriptor);
+  int flags = ::fcntl(target_.descriptor, F_GETFL);
+  if (flags < 0) return error(name + " is not open", errno);
+  if ((flags & O_ACCMODE) == O_RDONLY) return error(name + " is open for reading only", EBADF);
+  int copy = ::fcntl(target_.descriptor, F_DUPFD_CLOEXEC, 3);
+  if (copy < 0) return error("cannot duplicate " + name, errno);
+  buffer_.attach(copy);
+  return Status::ok();
+}
+
+// As the shell's `>` would: for a FIFO or a device, O_TRUNC does nothing.
+Status OutputFile::open_in_place() {
+  int descriptor =
+      ::open(target_.file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666);
+  if (descriptor < 0) return error("cannot open it", errno);
+  buffer_.attach(descriptor);
+  return Status::ok();
+}
+
+Status OutputFile::create_partial() {
+  partial_ = target_.file;
+  partial_->concat(".partial-" + std::to_string(::getpid()));
+  removal_.emplace(*partial_);  // before the file exists: no moment where it is unguarded
+  int descriptor = create_new_file(*partial_);
+  if (descriptor < 0) {
+    const int why = errno;
+    removal_.reset();
+    partial_.reset();
+    const bool not_writable = why == EACCES || why == EPERM || why == EROFS;
+    return error("cannot create a file beside it in " + directory_of(target_.file), why,
+                 not_writable
+                     ? "; --out replaces the file atomically, so its directory must be writable"
+                     : "");
   }
-  // A symbolic link stays one: its target is what gets replaced.
-  std::error_code error;
-  target_ = fs::exists(status) ? fs::canonical(path_, error) : fs::path(path_);
-  if (error) return false;
-  if (fs::exists(status)) permissions_ = status.permissions();
-  partial_ = target_;
-  partial_->concat(".partial-" + std::to_string(getpid()));
-  stream_.open(*partial_, std::ios::binary | std::ios::trunc);
-  return stream_.is_open();
+  buffer_.attach(descriptor);
+  return Status::ok();
 }
 
-bool OutputFile::commit() {
+Status OutputFile::commit() {
+  COEXIST_ASSERT(buffer_.descriptor() >= 0 && !committed_);
   stream_.flush();
-  bool written = static_cast<bool>(stream_);
-  stream_.close();
-  if (!written || stream_.fail()) return false;  // close() fails when the last write does
-  if (partial_) {
-    std::error_code error;
-    if (!sync_file(*partial_)) return false;
-    if (permissions_) fs::permissions(*partial_, *permissions_, fs::perm_options::replace, error);
-    if (error) return false;
-    fs::rename(*partial_, target_, error);
-    if (error) return false;
-    fs::path directory = target_.parent_path();
-    if (!sync_directory(directory.empty() ? fs::path(".") : directory)) return false;
+  if (!stream_ || !buffer_.flush()) return error("", buffer_.error() != 0 ? buffer_.error() : EIO);
+  if (partial_) return replace_target();
+  if (!buffer_.close()) return error("", buffer_.error());
+  committed_ = true;
+  return Status::ok();
+}
+
+Status OutputFile::replace_target() {
+  const int descriptor = buffer_.descriptor();
+  const std::string partial = partial_->string();
+  if (target_.permissions && ::fchmod(descriptor, static_cast<mode_t>(*target_.permissions)) != 0) {
+    return error("cannot give " + partial + " the permissions of the file it replaces", errno);
+  }
+  if (::fsync(descriptor) != 0) return error("cannot sync " + partial + " to disk", errno);
+  if (!buffer_.close()) return error("", buffer_.error());
+  if (::rename(partial_->c_str(), target_.file.c_str()) != 0) {
+    return error("cannot rename " + partial + " onto it", errno);
   }
   committed_ = true;
-  return true;
+  partial_.reset();
+  removal_.reset();
+  if (!sync_directory(target_.file.has_parent_path() ? target_.file.parent_path() : ".")) {
+    return error("it is in place, but its directory could not be synced to disk", errno);
+  }
+  return Status::ok();
+}
+
+// "cannot write PATH[ (a link to FILE)]: WHAT (strerror)HINT", or "…: strerror" without WHAT.
+Status OutputFile::error(const std::string& what, int error_number, const std::string& hint) const {
+  std::string message = "cannot write " + path_;
+  if (target_.through_link) message += " (a link to " + target_.file.string() + ")";
+  message += ": ";
+  message += what.empty() ? std::string(std::strerror(error_number))
+                          : what + " (" + std::strerror(error_number) + ")";
+  return Status::error(Status::Code::io_error, message + hint);
 }
 
 }  // namespace coexist::cli
