@@ -41,11 +41,14 @@ TEST(OutputTargetTest, NamesOfOurOwnDescriptorsAreThoseDescriptors) {
   }
 }
 
-TEST(OutputTargetTest, OtherPathsUnderDevAndProcAreWrittenInPlace) {
-  for (const std::string path :
-       {"/dev/null", "/dev/full", "/dev/shm/export.csv", "/proc/1/fd/1", "/dev/fd/x"}) {
+TEST(OutputTargetTest, DevicesAndOtherPathsUnderProcAreWrittenInPlace) {
+  for (const std::string path : {"/dev/null", "/dev/full", "/proc/1/fd/1", "/proc/self/comm"}) {
     EXPECT_EQ(resolved(path).kind, OutputTarget::Kind::in_place) << path;
   }
+}
+
+TEST(OutputTargetTest, AFileUnderDevThatIsNoDeviceIsReplacedLikeAnyOther) {
+  EXPECT_EQ(resolved("/dev/shm/coexist-export.csv").kind, OutputTarget::Kind::replace);
 }
 
 TEST(OutputTargetTest, ALinkToStandardOutputIsStandardOutput) {

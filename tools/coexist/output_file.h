@@ -5,8 +5,8 @@
 // is on disk, with the old file's permissions: a command that fails half-way leaves whatever PATH
 // held before. A symbolic link stays one: its target is what gets replaced (or created). A
 // descriptor the process already has (/dev/stdout, /dev/fd/N, /proc/self/fd/N) is written through
-// that descriptor, so `--out /dev/stdout >> log` appends to the log; anything else under /dev or
-// /proc, and any existing file that is not a regular one (a FIFO, a device), is written in place.
+// that descriptor, so `--out /dev/stdout >> log` appends to the log; anything else under /proc,
+// and any existing file that is not a regular one (a FIFO, a device), is written in place.
 // output_target.h has the exact rules.
 //
 // The partial file is removed if commit() is never reached: by the destructor, and by a handler

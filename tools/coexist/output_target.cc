@@ -51,8 +51,10 @@ std::optional<int> descriptor_named(const std::vector<std::string>& names) {
   return std::nullopt;
 }
 
-bool under_dev_or_proc(const std::vector<std::string>& names) {
-  return !names.empty() && (names[0] == "dev" || names[0] == "proc");
+// /proc's files say they are regular but are the kernel's, not ours to replace. (Under /dev
+// the file's type decides: a device is written in place, a file on /dev/shm is replaced.)
+bool under_proc(const std::vector<std::string>& names) {
+  return !names.empty() && names[0] == "proc";
 }
 
 }  // namespace
@@ -69,7 +71,7 @@ Result<OutputTarget> resolve_output_target(const std::string& path) {
       target.descriptor = *descriptor;
       return target;
     }
-    if (under_dev_or_proc(names)) {
+    if (under_proc(names)) {
       target.kind = OutputTarget::Kind::in_place;
       return target;
     }

@@ -6,8 +6,9 @@
 //      /proc/self/fd/N, /proc/thread-self/fd/N, /proc/<our pid>/fd/N. Written through that very
 //      descriptor, as the shell's `>&N` would: reopening the path would open the file again from
 //      its start, and with O_TRUNC empty a log the shell opened for `>>`.
-//   2. Any other path under /dev or /proc (a device, a kernel file; /dev/shm too, for a simple
-//      rule): written in place, opened as the shell's `>` opens it.
+//   2. Any other path under /proc (a kernel file, though it says it is regular): written in
+//      place, opened as the shell's `>` opens it. Under /dev the file's type decides (4, 5): a
+//      device is written in place, a file on /dev/shm is replaced like any other.
 //   3. A symbolic link: followed, one link at a time (a relative target is relative to the link's
 //      directory), and the steps above and below apply to what it points to. A link is never
 //      replaced: its target is, even a target that does not exist yet.
