@@ -269,5 +269,18 @@ TEST(RulesCliTest, ValidateAndExplainWorkOffline) {
   EXPECT_EQ(unreachable.exit_code, 3);
 }
 
+
+TEST_F(RulesE2eTest, AConfigWhoseAdminPortIsPickedAtStartIsAUsageErrorNamingTheWayOut) {
+  // The router's config says tcp://127.0.0.1:*: only its ready file knows the port it got.
+  auto result = coexist({"rules", "active", "--config", router_.config_path().string()});
+  EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+  EXPECT_NE(result.err.find("listen.admin in " + router_.config_path().string() +
+                            " is tcp://127.0.0.1:*"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("--admin"), std::string::npos) << result.err;
+  EXPECT_EQ(rules_admin({"active"}).exit_code, 0) << "--admin with the ready file's endpoint works";
+}
+
 }  // namespace
 }  // namespace coexist::test

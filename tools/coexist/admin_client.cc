@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <cstdlib>
-
 #include <zmq.hpp>
 
 #include "router/config.h"
@@ -14,7 +13,8 @@ namespace coexist::cli {
 void add_admin_options(po::options_description& options) {
   options.add_options()("admin", po::value<std::string>(), "router admin endpoint")(
       "config", po::value<std::string>(), "take the admin endpoint from this router config")(
-      "timeout-ms", po::value<unsigned>()->default_value(10000), "give up (exit 3) after this long")(
+      "timeout-ms", po::value<unsigned>()->default_value(10000),
+      "give up (exit 3) after this long")(
       "output", po::value<std::string>()->default_value("table"), "table | json");
 }
 
@@ -36,6 +36,14 @@ bool is_zmq_endpoint(const std::string& endpoint, std::string& error) {
   }
 }
 
+// A listen endpoint whose port is chosen at bind time (tcp's "*", "!" or 0, ipc's "*").
+bool picks_its_port(const std::string& endpoint) {
+  if (endpoint == "ipc://*") return true;
+  if (endpoint.rfind("tcp://", 0) != 0) return false;
+  const std::string port = endpoint.substr(endpoint.rfind(':') + 1);
+  return port == "*" || port == "!" || port == "0";
+}
+
 }  // namespace
 
 std::optional<std::string> admin_endpoint(const po::variables_map& values, std::string& error) {
@@ -50,7 +58,14 @@ std::optional<std::string> admin_endpoint(const po::variables_map& values, std::
       error = config.status().message();
       return std::nullopt;
     }
-    return config.value().listen.admin;
+    const std::string& endpoint = config.value().listen.admin;
+    if (picks_its_port(endpoint)) {
+      error = "listen.admin in " + values["config"].as<std::string>() + " is " + endpoint +
+              ": the router picks that port when it starts, so it cannot be read from the "
+              "config; pass --admin with the endpoint the router's --ready-file names";
+      return std::nullopt;
+    }
+    return endpoint;
   }
   return router::ListenConfig{}.admin;
 }
@@ -58,8 +73,9 @@ std::optional<std::string> admin_endpoint(const po::variables_map& values, std::
 std::optional<nlohmann::json> admin_request(const std::string& endpoint, nlohmann::json request,
                                             unsigned timeout_ms, std::string& error) {
   auto now = std::chrono::system_clock::now().time_since_epoch();
-  std::string request_id = "cli-" + std::to_string(::getpid()) + "-" +
-                           std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+  std::string request_id =
+      "cli-" + std::to_string(::getpid()) + "-" +
+      std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
   request["request_id"] = request_id;
   try {
     zmq::context_t context(1);
