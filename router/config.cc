@@ -356,9 +356,10 @@ void read_sections(FieldReader& reader, const json& root, const std::filesystem:
     reader.choice_field(root.at("ingest"), "ingest", "scheduling", {"batch", "normal"},
                         config.ingest.scheduling);
   }
-  if (root.contains("log") && reader.object(root.at("log"), "log", {"level"})) {
+  if (root.contains("log") && reader.object(root.at("log"), "log", {"level", "format"})) {
     reader.choice_field(root.at("log"), "log", "level", {"trace", "debug", "info", "warn", "error"},
                         config.log.level);
+    reader.choice_field(root.at("log"), "log", "format", {"text", "json"}, config.log.format);
   }
 }
 

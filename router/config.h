@@ -52,7 +52,8 @@ struct IngestConfig {
 };
 
 struct LogConfig {
-  std::string level = "info";  // trace | debug | info | warn | error
+  std::string level = "info";   // trace | debug | info | warn | error
+  std::string format = "text";  // text (spdlog's pattern) | json (json_log_formatter.h)
 };
 
 struct Config {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sched.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -262,6 +263,33 @@ TEST(IngestE2eTest, PipelinedRequestsPastTheMaximumAreJournaledUpToWhatFits) {
                                                 router.journal_dir().string()}, dir.path());
   ASSERT_EQ(verify.exit_code, 0) << verify.out;
   EXPECT_EQ(nlohmann::json::parse(verify.out)["records"], accepted);
+}
+
+
+TEST(IngestE2eTest, JsonLogsAreOneJsonObjectPerLine) {
+  TempDir dir;
+  RouterProcess router(dir.path(), {{"log", {{"format", "json"}, {"level", "debug"}}}});
+  ASSERT_TRUE(router.start());
+  IngestClient client(router.ingest());
+  EXPECT_EQ(client.request("{\"id\":\"\xff\"")["error"]["code"], "malformed_json");
+  EXPECT_EQ(client.request(sample_transaction(1))["status"], "accepted");
+  ASSERT_EQ(router.stop(), 0);
+  std::ifstream log(router.stdout_file());
+  std::vector<std::string> messages;
+  for (std::string line; std::getline(log, line);) {
+    auto parsed = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_TRUE(parsed.is_object()) << "not a JSON object: " << line;
+    EXPECT_TRUE(parsed.contains("time") && parsed.contains("level") && parsed.contains("thread"))
+        << line;
+    messages.push_back(parsed.value("message", ""));
+  }
+  auto logged = [&](const std::string& start) {
+    return std::any_of(messages.begin(), messages.end(),
+                       [&](const std::string& message) { return message.rfind(start, 0) == 0; });
+  };
+  EXPECT_TRUE(logged("coexist serving: ")) << messages.size() << " lines";
+  EXPECT_TRUE(logged("request rejected: malformed_json")) << "the debug line on bad input";
+  EXPECT_TRUE(logged("coexist stopped at journal seq 1"));
 }
 
 }  // namespace

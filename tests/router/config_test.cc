@@ -104,7 +104,8 @@ const Knob kKnobs[] = {
      [](const std::string& v) { return section("ingest", "batch_transactions_max", v); },
      [](const Config& c) -> std::uint64_t { return c.ingest.batch_transactions_max; }, 16384, 1,
      1000000},
-    {"ingest.batch_mb_max", [](const std::string& v) { return section("ingest", "batch_mb_max", v); },
+    {"ingest.batch_mb_max",
+     [](const std::string& v) { return section("ingest", "batch_mb_max", v); },
      [](const Config& c) -> std::uint64_t { return c.ingest.batch_mb_max; }, 64, 1, 4096},
     {"targets.new.timeout_ms", zmq_target, target_timeout, 5000, 10, 600000},
     {"targets.new.timeout_ms", http_target, target_timeout, 5000, 10, 600000},
@@ -261,6 +262,14 @@ TEST(ConfigTest, EveryLogLevelIsAccepted) {
   }
 }
 
+TEST(ConfigTest, LogFormatIsTextUnlessSetToJson) {
+  EXPECT_EQ(accepted("{}").log.format, "text");
+  EXPECT_EQ(accepted(R"({"log":{"format":"json"}})").log.format, "json");
+  EXPECT_EQ(accepted(R"({"log":{"format":"text","level":"debug"}})").log.format, "text");
+  EXPECT_EQ(error_of(R"({"log":{"format":"JSON"}})"),
+            R"(log.format: "JSON" is not one of json, text)");
+}
+
 TEST(ConfigTest, SchedulingIsBatchUnlessSetToNormal) {
   EXPECT_EQ(accepted("{}").ingest.scheduling, "batch");
   EXPECT_EQ(accepted(R"({"ingest":{}})").ingest.scheduling, "batch");
@@ -293,7 +302,7 @@ TEST(ConfigTest, UnknownKeyInEverySectionIsNamed) {
   EXPECT_EQ(error_of(R"({"listen":{"metrics":"x"}})"), "listen.metrics: unknown key");
   EXPECT_EQ(error_of(R"({"delivery":{"attempts":3}})"), "delivery.attempts: unknown key");
   EXPECT_EQ(error_of(R"({"ingest":{"batch_max":3}})"), "ingest.batch_max: unknown key");
-  EXPECT_EQ(error_of(R"({"log":{"format":"json"}})"), "log.format: unknown key");
+  EXPECT_EQ(error_of(R"({"log":{"pattern":"%v"}})"), "log.pattern: unknown key");
 }
 
 TEST(ConfigTest, UnknownKeyInEveryAdapterIsNamed) {

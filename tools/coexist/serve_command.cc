@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include "router/cpu_scheduling.h"
+#include "router/json_log_formatter.h"
 #include "router/router.h"
 #include "router/stop_signals.h"
 #include "tools/coexist/cli.h"
@@ -29,6 +30,8 @@ int run_serve(const Arguments& arguments) {
     config = router::quickstart_config(std::filesystem::current_path());
   }
   spdlog::set_level(spdlog::level::from_str(config.log.level));
+  if (config.log.format == "json")
+    spdlog::set_formatter(std::make_unique<router::JsonLogFormatter>());
   router::ServeOptions serve_options;
   if (values.count("ready-file") != 0U) {
     serve_options.ready_file = values["ready-file"].as<std::string>();
