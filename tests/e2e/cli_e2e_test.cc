@@ -14,6 +14,7 @@
 #include "tests/e2e/cli_command.h"
 #include "tests/e2e/router_process.h"
 #include "tests/journal/journal_fixture.h"
+#include "tests/journal/tamperer.h"
 #include "tests/support/sample_transactions.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/traced_process.h"
@@ -720,6 +721,134 @@ TEST(CliJournalOpenTest, UserWhoCannotReadTheDataFileIsToldSo) {
       << refused.err;
   EXPECT_EQ(refused.err.find("lock.mdb"), std::string::npos) << refused.err;
   EXPECT_EQ(refused.err.find("lock file"), std::string::npos) << refused.err;
+}
+
+// Journals altered on disk, as an attacker or a bad disk leaves them. `journal verify` names what
+// is wrong; the read commands must neither crash on it nor pass it on as JSON with exit 0.
+class CliDamagedJournalTest : public ::testing::Test {
+ protected:
+  // billing/T0, T1, T2 (seqs 1 to 3, recorded with rules version 1), then rules version 2.
+  void SetUp() override {
+    auto journal = open_journal(journal_dir_);
+    ASSERT_NE(journal, nullptr);
+    RequestBuilder build;
+    std::vector<journal::AppendRequest> batch;
+    for (int i = 0; i < 3; ++i)
+      batch.push_back(build.make(transaction_json("T" + std::to_string(i))));
+    std::vector<journal::AppendResult> results;
+    journal::RuleSetRecord first = rules_version(1);
+    ASSERT_TRUE(journal->append_batch(batch, results, &first).is_ok());
+    journal::RuleSetRecord second = rules_version(2);
+    ASSERT_TRUE(journal->append_batch({}, results, &second).is_ok());
+  }
+
+  static journal::RuleSetRecord rules_version(std::uint32_t number) {
+    journal::RuleSetRecord record;
+    record.version = number;
+    record.applied_at_us = 1'764'000'000'000'000;
+    record.effective_at_us = record.applied_at_us;
+    record.applied_by = "alice@ops";
+    record.reason = "step " + std::to_string(number);
+    record.canonical = R"({"default":"legacy","rules":[]})";
+    record.sha256 = journal::sha256(record.canonical);
+    return record;
+  }
+
+  CommandResult journal(std::vector<std::string> arguments) {
+    arguments.insert(arguments.begin(), "journal");
+    arguments.push_back("--journal");
+    arguments.push_back(journal_dir_.string());
+    return coexist(dir_, arguments);
+  }
+
+  TempDir dir_;
+  fs::path journal_dir_ = dir_.path() / "journal";
+};
+
+TEST_F(CliDamagedJournalTest, TransactionTextThatIsNotJsonIsAJournalErrorNotInvalidOutput) {
+  {
+    Tamperer tamper(journal_dir_);
+    std::string record = tamper.get(1);
+    const std::size_t canonical_at =
+        record.size() - journal::decode_record(1, record).value().canonical.size();
+    ASSERT_EQ(record[canonical_at], '{');
+    record[canonical_at] = '[';
+    tamper.put(1, record);
+  }
+  const std::string says =
+      "record 1's stored transaction is not valid JSON: the journal is damaged; `coexist journal "
+      "verify` names the first bad record";
+  const std::vector<std::vector<std::string>> commands = {{"show", "1"},
+                                                          {"show", "1", "--output", "json"},
+                                                          {"show", "billing/T0"},
+                                                          {"list", "--output", "json"},
+                                                          {"export"},
+                                                          {"export", "--format", "csv"}};
+  for (const auto& command : commands) {
+    auto result = journal(command);
+    EXPECT_EQ(result.exit_code, 4) << command.front() << ": " << result.err;
+    EXPECT_NE(result.err.find(says), std::string::npos) << result.err;
+    EXPECT_EQ(result.out, "") << command.front();
+  }
+  auto out = write_lines(dir_, "export.jsonl", {"an earlier export"});
+  EXPECT_EQ(journal({"export", "--out", out.string()}).exit_code, 4);
+  EXPECT_EQ(read_file(out), "an earlier export\n") << "a failed export keeps what the file held";
+
+  auto verify = journal({"verify", "--output", "json"});
+  EXPECT_EQ(verify.exit_code, 1) << verify.err;
+  EXPECT_EQ(nlohmann::json::parse(verify.out)["first_bad_seq"], 1);
+  // The sound records around it are still read.
+  EXPECT_EQ(journal({"show", "2"}).exit_code, 0);
+  auto rest = journal({"export", "--from-seq", "2"});
+  EXPECT_EQ(rest.exit_code, 0) << rest.err;
+  EXPECT_EQ(json_lines(rest.out).size(), 2U);
+}
+
+TEST_F(CliDamagedJournalTest, FieldThatIsNotUtf8IsAJournalErrorNotInvalidOutput) {
+  {
+    Tamperer tamper(journal_dir_);
+    std::string record = tamper.get(2);
+    const std::size_t rule_at = record.find("DE01 dual run");  // the rule, outside the transaction
+    ASSERT_NE(rule_at, std::string::npos);
+    record[rule_at] = '\xff';
+    tamper.put(2, record);
+  }
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"show", "2", "--output", "json"}, {"export"}}) {
+    auto result = journal(command);
+    EXPECT_EQ(result.exit_code, 4) << command[0] << ": " << result.err;
+    EXPECT_NE(
+        result.err.find("record 2's stored fields are not valid UTF-8: the journal is damaged"),
+        std::string::npos)
+        << result.err;
+    EXPECT_EQ(result.out, "") << command[0];
+  }
+}
+
+// `show SOURCE/ID` goes through the idempotency index: a damaged entry must not show another
+// transaction as if it were the one asked for.
+TEST_F(CliDamagedJournalTest, ShowThroughADamagedIndexEntryIsAJournalError) {
+  {
+    Tamperer tamper(journal_dir_);
+    tamper.put_index("billing", "T0", 2);
+    tamper.put_index("billing", "T1", 99);
+  }
+  auto elsewhere = journal({"show", "billing/T0", "--output", "json"});
+  EXPECT_EQ(elsewhere.exit_code, 4) << elsewhere.err;
+  EXPECT_NE(elsewhere.err.find("the idempotency index is damaged: billing/T0 points at seq 2, "
+                               "which holds billing/T1"),
+            std::string::npos)
+      << elsewhere.err;
+  EXPECT_EQ(elsewhere.out, "");
+  auto nowhere = journal({"show", "billing/T1"});
+  EXPECT_EQ(nowhere.exit_code, 4) << nowhere.err;
+  EXPECT_NE(nowhere.err.find("billing/T1 points at seq 99, which holds no record"),
+            std::string::npos)
+      << nowhere.err;
+  auto sound = journal({"show", "billing/T2", "--output", "json"});
+  ASSERT_EQ(sound.exit_code, 0) << sound.err;
+  EXPECT_EQ(nlohmann::json::parse(sound.out)["seq"], 3);
+  EXPECT_EQ(journal({"show", "billing/NOPE"}).exit_code, 1) << "an unknown key is not damage";
 }
 
 }  // namespace

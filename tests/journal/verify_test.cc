@@ -1,70 +1,23 @@
 #include "journal/verify.h"
 
 #include <gtest/gtest.h>
-#include <lmdb.h>
 
 #include <functional>
 
 #include "model/limits.h"
 #include "tests/journal/journal_fixture.h"
+#include "tests/journal/tamperer.h"
 
 namespace coexist::test {
 namespace {
-
-// Rewrites records straight in LMDB, as an attacker with file access would; the journal must be
-// closed while this runs.
-class Tamperer {
- public:
-  explicit Tamperer(const std::filesystem::path& path) {
-    EXPECT_EQ(mdb_env_create(&env_), 0);
-    EXPECT_EQ(mdb_env_set_maxdbs(env_, 8), 0);
-    EXPECT_EQ(mdb_env_open(env_, path.c_str(), 0, 0640), 0);
-    EXPECT_EQ(mdb_txn_begin(env_, nullptr, 0, &txn_), 0);
-    EXPECT_EQ(mdb_dbi_open(txn_, "transactions", 0, &dbi_), 0);
-    EXPECT_EQ(mdb_dbi_open(txn_, "idempotency", 0, &index_), 0);
-  }
-  ~Tamperer() {
-    EXPECT_EQ(mdb_txn_commit(txn_), 0);
-    mdb_env_close(env_);
-  }
-
-  std::string get(std::uint64_t seq) {
-    std::string key = journal::seq_key(seq);
-    MDB_val k{key.size(), key.data()};
-    MDB_val v{};
-    EXPECT_EQ(mdb_get(txn_, dbi_, &k, &v), 0);
-    return {static_cast<const char*>(v.mv_data), v.mv_size};
-  }
-  void put(std::uint64_t seq, std::string value) {
-    std::string key = journal::seq_key(seq);
-    MDB_val k{key.size(), key.data()};
-    MDB_val v{value.size(), value.data()};
-    EXPECT_EQ(mdb_put(txn_, dbi_, &k, &v, 0), 0);
-  }
-  void remove(std::uint64_t seq) {
-    std::string key = journal::seq_key(seq);
-    MDB_val k{key.size(), key.data()};
-    EXPECT_EQ(mdb_del(txn_, dbi_, &k, nullptr), 0);
-  }
-  void remove_index(std::string_view source, std::string_view id) {
-    std::string key = journal::idempotency_key(source, id);
-    MDB_val k{key.size(), key.data()};
-    EXPECT_EQ(mdb_del(txn_, index_, &k, nullptr), 0);
-  }
-
- private:
-  MDB_env* env_ = nullptr;
-  MDB_txn* txn_ = nullptr;
-  MDB_dbi dbi_ = 0;
-  MDB_dbi index_ = 0;
-};
 
 std::filesystem::path journal_with(const TempDir& dir, int count) {
   auto journal = open_journal(dir.path());
   RequestBuilder build;
   std::vector<journal::AppendRequest> batch;
   for (int i = 1; i <= count; ++i) {
-    batch.push_back(build.make(transaction_json("T" + std::to_string(i), std::to_string(i) + ".00")));
+    batch.push_back(
+        build.make(transaction_json("T" + std::to_string(i), std::to_string(i) + ".00")));
   }
   std::vector<journal::AppendResult> results;
   EXPECT_TRUE(journal->append_batch(batch, results).is_ok());

@@ -8,11 +8,14 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
+#include <utility>
+#include <variant>
 
 #include "model/money.h"
 #include "model/timestamp.h"
 #include "tools/coexist/cli.h"
 #include "tools/coexist/output_file.h"
+#include "tools/coexist/record_damage.h"
 #include "tools/coexist/record_output.h"
 
 namespace coexist::cli {
@@ -95,6 +98,27 @@ void append_table_row(const journal::RecordView& record, std::string& out) {
   out.append(record.rule).append(" v").append(std::to_string(record.rules_version)).append("\n");
 }
 
+// Appends `record` to `buffer` as `format` asks. Returns why it could not (the record is
+// damaged: see record_damage.h), else empty.
+std::string append_record(const std::string& format, const journal::RecordView& record, bool first,
+                          RecordDamageCheck& damage_check, std::string& buffer) {
+  if (format == "table") {
+    append_table_row(record, buffer);
+    return {};
+  }
+  if (format == "csv") {
+    std::string damage = damage_check.in_transaction(record);
+    if (damage.empty()) append_export_csv(record, buffer);
+    return damage;
+  }
+  if (format == "json" && !first) buffer += ",\n";
+  const std::size_t start = buffer.size();
+  append_export_json(record, buffer);
+  std::string damage = damage_check.in_export(record, std::string_view(buffer).substr(start));
+  if (format == "jsonl") buffer += "\n";
+  return damage;
+}
+
 int scan(const Arguments& arguments, const std::string& synopsis, bool is_export) {
   po::options_description options("options");
   add_journal_options(options);
@@ -140,18 +164,13 @@ int scan(const Arguments& arguments, const std::string& synopsis, bool is_export
   if (format == "csv") append_csv_header(buffer);
   if (format == "json") buffer += "[";
   bool first = true;
+  RecordDamageCheck damage_check;
+  std::string damage;  // set when a record read back is damaged: the scan stops there
   Status status =
       journal->for_each({filter.from_seq, filter.to_seq}, [&](const journal::RecordView& record) {
         if (!filter.matches(record)) return true;
-        if (format == "csv") {
-          append_export_csv(record, buffer);
-        } else if (format == "table") {
-          append_table_row(record, buffer);
-        } else {
-          if (format == "json" && !first) buffer += ",\n";
-          append_export_json(record, buffer);
-          if (format == "jsonl") buffer += "\n";
-        }
+        damage = append_record(format, record, first, damage_check, buffer);
+        if (!damage.empty()) return false;
         first = false;
         if (buffer.size() > (1U << 20)) {
           out << buffer;
@@ -162,6 +181,12 @@ int scan(const Arguments& arguments, const std::string& synopsis, bool is_export
         }
         return true;
       });
+  if (status.is_ok() && !damage.empty()) {
+    // Nothing more is written (an --out file keeps what it held): exit 4, not a truncated export
+    // that looks complete.
+    print_error(arguments.command, damage);
+    return kExitJournal;
+  }
   if (format == "json") buffer += "]\n";
   out << buffer;
   out.flush();
@@ -181,7 +206,88 @@ int scan(const Arguments& arguments, const std::string& synopsis, bool is_export
   return kExitOk;
 }
 
-// "SOURCE/ID" (split at the first '/': sources cannot contain one) or a seq.
+// What `journal show` was asked for: a seq, or a SOURCE/ID to look up in the idempotency index.
+struct ShowKey {
+  std::uint64_t seq = 0;
+  std::optional<std::pair<std::string, std::string>> source_and_id;
+};
+
+// "SOURCE/ID" (split at the first '/': sources cannot contain one) or a seq; nullopt after
+// printing why `key` is neither.
+std::optional<ShowKey> parse_show_key(const std::string& command, const std::string& key) {
+  ShowKey parsed;
+  if (auto slash = key.find('/'); slash != std::string::npos) {
+    parsed.source_and_id.emplace(key.substr(0, slash), key.substr(slash + 1));
+    return parsed;
+  }
+  if (key.empty() || key.find_first_not_of("0123456789") != std::string::npos) {
+    print_error(command, "\"" + key + "\" is neither SOURCE/ID nor a seq");
+    return std::nullopt;
+  }
+  if (std::from_chars(key.data(), key.data() + key.size(), parsed.seq).ec != std::errc{}) {
+    print_error(command, "seq " + key + " is out of range");
+    return std::nullopt;
+  }
+  return parsed;
+}
+
+// The record `key` names as its export object, or the exit code after printing why there is
+// none: 1 for an unknown key, 4 for a journal that cannot be read or is damaged. A SOURCE/ID is
+// looked up in the idempotency index, and the record it points at must be that transaction: a
+// damaged index must not show another one as if it were the one asked for.
+std::variant<std::string, int> read_shown_record(const std::string& command,
+                                                 const journal::Journal& journal,
+                                                 const std::string& key, ShowKey parsed) {
+  constexpr const char* kVerifyHint = "; `coexist journal verify` names the first bad record";
+  if (parsed.source_and_id) {
+    auto found = journal.find(parsed.source_and_id->first, parsed.source_and_id->second);
+    if (!found.is_ok()) {
+      print_error(command, found.status().to_string());
+      return kExitJournal;
+    }
+    if (!found.value()) {
+      print_error(command, "no record " + key);
+      return kExitCheckFailed;
+    }
+    parsed.seq = *found.value();
+  }
+  std::string line;
+  std::string damage;
+  RecordDamageCheck damage_check;
+  bool found = false;
+  Status status = journal.get(
+      parsed.seq,
+      [&](const journal::RecordView& record) {
+        if (parsed.source_and_id && (record.source != parsed.source_and_id->first ||
+                                     record.id != parsed.source_and_id->second)) {
+          damage = "the idempotency index is damaged: " + key + " points at seq " +
+                   std::to_string(record.seq) + ", which holds " + std::string(record.source) +
+                   "/" + std::string(record.id) + kVerifyHint;
+          return;
+        }
+        append_export_json(record, line);
+        damage = damage_check.in_export(record, line);
+      },
+      found);
+  if (!status.is_ok()) {
+    print_error(command, status.to_string());
+    return kExitJournal;
+  }
+  if (!found && parsed.source_and_id) {
+    damage = "the idempotency index is damaged: " + key + " points at seq " +
+             std::to_string(parsed.seq) + ", which holds no record" + kVerifyHint;
+  }
+  if (!damage.empty()) {
+    print_error(command, damage);
+    return kExitJournal;
+  }
+  if (!found) {
+    print_error(command, "no record " + key);
+    return kExitCheckFailed;
+  }
+  return line;
+}
+
 int show(const Arguments& arguments) {
   po::options_description options("options");
   add_journal_options(options);
@@ -194,44 +300,22 @@ int show(const Arguments& arguments) {
   }
   bool as_json = false;
   if (!json_output(values, as_json)) return kExitUsage;
-  std::string key = values["key"].as<std::string>();
-  std::uint64_t seq = 0;
-  auto slash = key.find('/');
-  if (slash == std::string::npos) {  // a seq: checked before the journal is opened
-    if (key.empty() || key.find_first_not_of("0123456789") != std::string::npos) {
-      print_error(arguments.command, "\"" + key + "\" is neither SOURCE/ID nor a seq");
-      return kExitUsage;
-    }
-    if (std::from_chars(key.data(), key.data() + key.size(), seq).ec != std::errc{}) {
-      print_error(arguments.command, "seq " + key + " is out of range");
-      return kExitUsage;
-    }
-  }
+  const std::string key = values["key"].as<std::string>();
+  auto parsed = parse_show_key(arguments.command, key);  // checked before the journal is opened
+  if (!parsed) return kExitUsage;
   int exit_code = kExitOk;
   auto journal = open_journal_read_only(values, exit_code);
   if (!journal) return exit_code;
-  if (slash != std::string::npos) {
-    auto found = journal->find(key.substr(0, slash), key.substr(slash + 1));
-    if (!found.is_ok()) {
-      print_error(arguments.command, found.status().to_string());
-      return kExitJournal;
-    }
-    seq = found.value().value_or(0);
-  }
-  std::string line;
-  bool found = false;
-  Status status = journal->get(
-      seq, [&](const journal::RecordView& record) { append_export_json(record, line); }, found);
-  if (!status.is_ok()) {
-    print_error(arguments.command, status.to_string());
+  auto record = read_shown_record(arguments.command, *journal, key, *parsed);
+  if (const int* failed = std::get_if<int>(&record)) return *failed;
+  // The record passed the damage check, so this parses; nlohmann's exceptions stop here anyway.
+  auto document = nlohmann::json::parse(std::get<std::string>(record), nullptr, false);
+  if (document.is_discarded()) {
+    print_error(arguments.command, "record " + key + " cannot be read as JSON");
     return kExitJournal;
   }
-  if (!found) {
-    print_error(arguments.command, "no record " + key);
-    return kExitCheckFailed;
-  }
-  auto document = nlohmann::json::parse(line);
-  std::cout << (as_json ? document.dump() : document.dump(2)) << "\n";
+  const int indent = as_json ? -1 : 2;
+  std::cout << document.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return kExitOk;
 }
 
