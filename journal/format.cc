@@ -88,8 +88,11 @@ void encode_body(const RecordFields& fields, std::string& out) {
   out.append(fields.canonical);
 }
 
-
 Hash sha256(std::string_view bytes) { return digest_of({bytes}); }
+
+Hash sha256_after(const Hash& prefix, std::string_view bytes) {
+  return digest_of({bytes_of(prefix), bytes});
+}
 
 Hash body_digest(std::string_view body) { return sha256(body); }
 
@@ -143,7 +146,8 @@ std::optional<RecordView> decode_record(std::uint64_t seq, std::string_view byte
   std::string_view hash_bytes;
   if (!reader.u8(view.version) || view.version != kRecordVersion) return std::nullopt;
   if (!reader.bytes(kHashBytes, hash_bytes)) return std::nullopt;
-  for (std::size_t i = 0; i < kHashBytes; ++i) view.hash[i] = static_cast<std::uint8_t>(hash_bytes[i]);
+  for (std::size_t i = 0; i < kHashBytes; ++i)
+    view.hash[i] = static_cast<std::uint8_t>(hash_bytes[i]);
   if (!decode_body(bytes.substr(1 + kHashBytes), view)) return std::nullopt;
   return view;
 }

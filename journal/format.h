@@ -87,6 +87,8 @@ struct RecordFields {
 void encode_body(const RecordFields& fields, std::string& out);
 
 [[nodiscard]] Hash sha256(std::string_view bytes);
+// SHA-256(prefix ‖ bytes), without copying the two together (the rules history's chain).
+[[nodiscard]] Hash sha256_after(const Hash& prefix, std::string_view bytes);
 [[nodiscard]] Hash body_digest(std::string_view body);  // sha256 of a record body
 // hash := SHA-256(prev_hash seq version body_digest).
 [[nodiscard]] Hash chain_hash(const Hash& prev_hash, std::uint64_t seq, std::uint8_t version,

@@ -82,6 +82,14 @@ struct Head {
   Hash hash{};            // all zero for an empty journal
 };
 
+// What `coexist journal digest` saves, read from one snapshot: the heads of the transactions'
+// hash chain and of the rules history's (rules_history.h). A digest saved before digests covered
+// the rules history has no `rules`: it vouches for the transactions only.
+struct Digest {
+  Head head;
+  std::optional<RulesHead> rules;
+};
+
 struct Stats {
   std::uint64_t transactions = 0;
   std::uint64_t last_seq = 0;
@@ -135,13 +143,15 @@ class Journal {
   [[nodiscard]] Status failure() const;
 
   [[nodiscard]] Result<Head> head() const;
+  // The head and the rules history's head from one snapshot (`rules` always set).
+  [[nodiscard]] Result<Digest> digest() const;
   [[nodiscard]] Result<std::optional<std::uint64_t>> find(std::string_view source,
                                                           std::string_view id) const;
   // Calls `visit` with each record in seq order inside one read snapshot; stops early when it
-  // returns false. The view is valid only during the call. `rule_sets`, when given, is filled
+  // returns false. The view is valid only during the call. `rules_history`, when given, is filled
   // from the same snapshot before the first record: every version a visited record names is in it.
   [[nodiscard]] Status for_each(SeqRange range, const std::function<bool(const RecordView&)>& visit,
-                                std::vector<RuleSetRecord>* rule_sets = nullptr) const;
+                                RulesHistory* rules_history = nullptr) const;
   // The record with this seq, copied out; nullopt when there is none.
   [[nodiscard]] Status get(std::uint64_t seq, const std::function<void(const RecordView&)>& visit,
                            bool& found) const;

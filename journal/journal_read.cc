@@ -54,9 +54,12 @@ Result<Head> read_head(MDB_txn* txn, MDB_dbi transactions) {
   return Head{seq, record->hash};
 }
 
-// Every rules version in `txn`'s snapshot, ascending.
-Status read_rule_sets(MDB_txn* txn, MDB_dbi rules, std::vector<RuleSetRecord>& versions) {
-  versions.clear();
+// Every rules version in `txn`'s snapshot, ascending, and the hash chain over their records as
+// stored (rules_history.h).
+Status read_rules_history(MDB_txn* txn, MDB_dbi rules, RulesHistory& history) {
+  history.versions.clear();
+  history.chain.clear();
+  Hash chain{};
   lmdb::Cursor cursor;
   if (int rc = cursor.open(txn, rules); rc != 0) return lmdb::error("cursor", rc);
   MDB_val key{};
@@ -71,7 +74,9 @@ Status read_rule_sets(MDB_txn* txn, MDB_dbi rules, std::vector<RuleSetRecord>& v
       return Status::error(Status::Code::corruption,
                            "rules version " + std::to_string(version) + " cannot be decoded");
     }
-    versions.push_back(std::move(*record));
+    chain = next_rules_hash(chain, lmdb::view_of(value));
+    history.versions.push_back(std::move(*record));
+    history.chain.push_back(chain);
   }
   return Status::ok();
 }
@@ -82,6 +87,18 @@ Result<Head> Journal::head() const {
   ReadSnapshot snapshot(*impl_);
   if (Status status = snapshot.status(); !status.is_ok()) return status;
   return read_head(snapshot.get(), impl_->transactions);
+}
+
+Result<Digest> Journal::digest() const {
+  ReadSnapshot snapshot(*impl_);
+  if (Status status = snapshot.status(); !status.is_ok()) return status;
+  auto head = read_head(snapshot.get(), impl_->transactions);
+  if (!head.is_ok()) return head.status();
+  RulesHistory history;
+  if (Status status = read_rules_history(snapshot.get(), impl_->rules, history); !status.is_ok()) {
+    return status;
+  }
+  return Digest{head.value(), history.head()};
 }
 
 Result<std::optional<std::uint64_t>> Journal::find(std::string_view source,
@@ -99,13 +116,12 @@ Result<std::optional<std::uint64_t>> Journal::find(std::string_view source,
 }
 
 Status Journal::for_each(SeqRange range, const std::function<bool(const RecordView&)>& visit,
-                         std::vector<RuleSetRecord>* rule_sets) const {
+                         RulesHistory* rules_history) const {
   ReadSnapshot snapshot(*impl_);
   if (Status status = snapshot.status(); !status.is_ok()) return status;
-  if (rule_sets != nullptr) {
-    if (Status status = read_rule_sets(snapshot.get(), impl_->rules, *rule_sets); !status.is_ok()) {
-      return status;
-    }
+  if (rules_history != nullptr) {
+    Status status = read_rules_history(snapshot.get(), impl_->rules, *rules_history);
+    if (!status.is_ok()) return status;
   }
   lmdb::Cursor cursor;
   if (int rc = cursor.open(snapshot.get(), impl_->transactions); rc != 0) {
@@ -172,11 +188,11 @@ Result<Stats> Journal::stats() const {
 Result<std::vector<RuleSetRecord>> Journal::rule_sets() const {
   ReadSnapshot snapshot(*impl_);
   if (Status status = snapshot.status(); !status.is_ok()) return status;
-  std::vector<RuleSetRecord> versions;
-  if (Status status = read_rule_sets(snapshot.get(), impl_->rules, versions); !status.is_ok()) {
+  RulesHistory history;
+  if (Status status = read_rules_history(snapshot.get(), impl_->rules, history); !status.is_ok()) {
     return status;
   }
-  return versions;
+  return std::move(history.versions);
 }
 
 Status Journal::check_index(std::uint64_t& first_bad_seq, std::string& problem) const {

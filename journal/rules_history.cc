@@ -11,6 +11,16 @@ std::string rules_key(std::uint32_t version) {
   return key;
 }
 
+Hash next_rules_hash(const Hash& previous, std::string_view stored_record) {
+  return sha256_after(previous, stored_record);
+}
+
+RulesHead RulesHistory::head() const {
+  COEXIST_ASSERT(chain.size() == versions.size());
+  if (versions.empty()) return {};
+  return RulesHead{versions.back().version, chain.back()};
+}
+
 void encode_rules_record(const RuleSetRecord& record, std::string& out) {
   out.push_back(static_cast<char>(kRulesRecordVersion));
   put_u64(out, static_cast<std::uint64_t>(record.applied_at_us));
@@ -32,16 +42,17 @@ std::optional<RuleSetRecord> decode_rules_record(std::uint32_t version, std::str
   std::uint8_t format = 0;
   std::uint32_t length = 0;
   std::string_view applied_by, reason, hash, canonical;
-  bool ok = reader.u8(format) && format == kRulesRecordVersion && reader.i64(record.applied_at_us) &&
-            reader.i64(record.effective_at_us) && reader.u64(record.activated_after_seq) &&
-            reader.u32(record.copied_from) && reader.str(applied_by) && reader.str(reason) &&
-            reader.bytes(kHashBytes, hash) && reader.u32(length) && reader.bytes(length, canonical) &&
-            reader.at_end();
+  bool ok = reader.u8(format) && format == kRulesRecordVersion &&
+            reader.i64(record.applied_at_us) && reader.i64(record.effective_at_us) &&
+            reader.u64(record.activated_after_seq) && reader.u32(record.copied_from) &&
+            reader.str(applied_by) && reader.str(reason) && reader.bytes(kHashBytes, hash) &&
+            reader.u32(length) && reader.bytes(length, canonical) && reader.at_end();
   if (!ok) return std::nullopt;
   record.applied_by = applied_by;
   record.reason = reason;
   record.canonical = canonical;
-  for (std::size_t i = 0; i < kHashBytes; ++i) record.sha256[i] = static_cast<std::uint8_t>(hash[i]);
+  for (std::size_t i = 0; i < kHashBytes; ++i)
+    record.sha256[i] = static_cast<std::uint8_t>(hash[i]);
   return record;
 }
 

@@ -13,11 +13,22 @@
 // the last transaction seq committed before the version was recorded: every transaction with a
 // higher seq was decided by this version or a later one (unless effective_at is in the future).
 // `copied_from` is the version a rollback copied, else 0.
+//
+// Each version's sha256 only vouches for its own content, and whoever can rewrite one can rewrite
+// the other. What makes the history tamper-evident is a hash chain over the records, which
+// `coexist journal digest` saves beside the transactions' head:
+//
+//   rules_hash(0) := 32 zero bytes
+//   rules_hash(v) := SHA-256(rules_hash(v-1) rules_record of version v, byte for byte as stored)
+//
+// The chain is computed when the history is read, never stored: a record's bytes are what it
+// covers, so it holds for every record format without a format change.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "journal/format.h"
 
@@ -37,9 +48,26 @@ struct RuleSetRecord {
   std::string canonical;
 };
 
+// The rules history's head: the last version recorded and rules_hash through it; version 0 and
+// 32 zero bytes when none was ever recorded.
+struct RulesHead {
+  std::uint32_t version = 0;
+  Hash hash{};
+};
+
+// The rules history as read from one snapshot: every version, ascending, and the chain through it.
+struct RulesHistory {
+  std::vector<RuleSetRecord> versions;
+  std::vector<Hash> chain;  // chain[i]: rules_hash through versions[i] (in storage order)
+
+  [[nodiscard]] RulesHead head() const;
+};
+
 void encode_rules_record(const RuleSetRecord& record, std::string& out);
 [[nodiscard]] std::optional<RuleSetRecord> decode_rules_record(std::uint32_t version,
                                                                std::string_view bytes);
 [[nodiscard]] std::string rules_key(std::uint32_t version);
+// rules_hash(v) from rules_hash(v-1) and version v's record as stored.
+[[nodiscard]] Hash next_rules_hash(const Hash& previous, std::string_view stored_record);
 
 }  // namespace coexist::journal

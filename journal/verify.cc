@@ -18,8 +18,8 @@ std::string check_content(TransactionParser& parser, const RecordView& record) {
   if (canonical_json(transaction) != record.canonical) return "transaction JSON is not canonical";
   if (transaction.source != record.source || transaction.id != record.id ||
       transaction.entity != record.entity || transaction.type != record.type ||
-      transaction.posting_date != record.posting_date ||
-      transaction.currency != record.currency || transaction.debit_total != record.debit_total ||
+      transaction.posting_date != record.posting_date || transaction.currency != record.currency ||
+      transaction.debit_total != record.debit_total ||
       transaction.minor_units != record.minor_units) {
     return "record fields disagree with its transaction";
   }
@@ -42,6 +42,39 @@ std::string check_rules_history(const std::vector<RuleSetRecord>& versions) {
     }
   }
   return {};
+}
+
+// Why the rules history differs from the one `digest` saw, or empty when it agrees. The history
+// must be sound (versions 1, 2, …). One chain hash cannot tell which version was rewritten, only
+// that one of those the digest covers was.
+std::string check_rules_digest(const RulesHistory& history, const RulesHead& digest) {
+  if (digest.version > history.versions.size()) {
+    return "rules version " + std::to_string(history.versions.size() + 1) +
+           " is missing: the digest covers rules versions up to " + std::to_string(digest.version) +
+           ": the rules history was cut";
+  }
+  Hash recomputed = digest.version == 0 ? Hash{} : history.chain[digest.version - 1];
+  if (recomputed == digest.hash) return {};
+  if (digest.version == 1) return "rules version 1 differs from the digest: it was rewritten";
+  return "rules versions 1 to " + std::to_string(digest.version) +
+         " differ from the digest: at least one of them was rewritten";
+}
+
+// What the journal's head and rules history say against a digest saved earlier, once every
+// record up to the head has verified.
+void check_digest(const Digest& digest, const RulesHistory& history, VerifyReport& report) {
+  if (digest.head.seq > report.head.seq) {
+    // The first seq the digest vouches for that is gone.
+    fail(report, report.head.seq + 1,
+         "journal ends at seq " + std::to_string(report.head.seq) + " but the digest names seq " +
+             std::to_string(digest.head.seq) + ": records were removed");
+    return;
+  }
+  if (digest.rules) {
+    if (std::string problem = check_rules_digest(history, *digest.rules); !problem.empty()) {
+      fail(report, 0, std::move(problem));
+    }
+  }
 }
 
 // The record's rules_version existed when it was committed, and no version that was already in
@@ -70,11 +103,12 @@ std::string check_routing_version(const std::vector<RuleSetRecord>& versions,
 
 }  // namespace
 
-Result<VerifyReport> verify(const Journal& journal, const std::optional<Head>& digest) {
+Result<VerifyReport> verify(const Journal& journal, const std::optional<Digest>& digest) {
   VerifyReport report;
   // The rules history comes from the records' own snapshot: read separately, a version and a
   // record routed by it committed in between would look like a record routed by nothing.
-  std::vector<RuleSetRecord> versions;
+  RulesHistory history;
+  const std::vector<RuleSetRecord>& versions = history.versions;
   std::optional<std::string> history_problem;  // checked once the snapshot has been read
   const auto history_is_sound = [&] {
     if (!history_problem) history_problem = check_rules_history(versions);
@@ -102,7 +136,7 @@ Result<VerifyReport> verify(const Journal& journal, const std::optional<Head>& d
       fail(report, record.seq, std::move(problem));
       return false;
     }
-    if (digest && record.seq == digest->seq && record.hash != digest->hash) {
+    if (digest && record.seq == digest->head.seq && record.hash != digest->head.hash) {
       fail(report, record.seq, "hash differs from the digest: history was rewritten");
       return false;
     }
@@ -112,7 +146,8 @@ Result<VerifyReport> verify(const Journal& journal, const std::optional<Head>& d
     ++expected_seq;
     return true;
   };
-  Status scan = journal.for_each(SeqRange{}, check_record, &versions);
+  report.digest_covers_rules = digest && digest->rules;
+  Status scan = journal.for_each(SeqRange{}, check_record, &history);
   if (scan.is_ok() && !history_is_sound()) {
     fail(report, 0, std::move(*history_problem));
     return report;
@@ -121,12 +156,8 @@ Result<VerifyReport> verify(const Journal& journal, const std::optional<Head>& d
     if (scan.code() != Status::Code::corruption) return scan;
     fail(report, expected_seq, scan.message());
   }
-  if (report.ok && digest && digest->seq > report.head.seq) {
-    // The first seq the digest vouches for that is gone.
-    fail(report, report.head.seq + 1,
-         "journal ends at seq " + std::to_string(report.head.seq) + " but the digest names seq " +
-             std::to_string(digest->seq) + ": records were removed");
-  }
+  report.rules = history.head();
+  if (report.ok && digest) check_digest(*digest, history, report);
   if (report.ok) {
     std::uint64_t bad_seq = 0;
     std::string problem;

@@ -761,6 +761,17 @@ class CliDamagedJournalTest : public ::testing::Test {
     return coexist(dir_, arguments);
   }
 
+  // Rewrites rules version 1's content together with its sha256: consistent in itself.
+  void rewrite_rules_version_1() {
+    Tamperer tamper(journal_dir_);
+    auto record = journal::decode_rules_record(1, tamper.get_rules(1)).value();
+    record.canonical = R"({"default":"new","rules":[]})";
+    record.sha256 = journal::sha256(record.canonical);
+    std::string rewritten;
+    journal::encode_rules_record(record, rewritten);
+    tamper.put_rules(1, rewritten);
+  }
+
   TempDir dir_;
   fs::path journal_dir_ = dir_.path() / "journal";
 };
@@ -849,6 +860,77 @@ TEST_F(CliDamagedJournalTest, ShowThroughADamagedIndexEntryIsAJournalError) {
   ASSERT_EQ(sound.exit_code, 0) << sound.err;
   EXPECT_EQ(nlohmann::json::parse(sound.out)["seq"], 3);
   EXPECT_EQ(journal({"show", "billing/NOPE"}).exit_code, 1) << "an unknown key is not damage";
+}
+
+TEST_F(CliDamagedJournalTest, RewrittenRulesHistoryFailsAgainstADigestThatCoversIt) {
+  auto digest = journal({"digest"});
+  ASSERT_EQ(digest.exit_code, 0) << digest.err;
+  auto saved = nlohmann::json::parse(digest.out);
+  EXPECT_EQ(saved["seq"], 3);
+  EXPECT_EQ(saved["rules_version"], 2);
+  EXPECT_EQ(saved["rules_hash"].get<std::string>().size(), 64U);
+  auto digest_file = write_lines(dir_, "digest.json", {digest.out});
+  nlohmann::json older = {{"seq", saved["seq"]}, {"hash", saved["hash"]}};
+  auto older_file = write_lines(dir_, "older-digest.json", {older.dump()});
+  rewrite_rules_version_1();
+
+  EXPECT_EQ(journal({"verify"}).exit_code, 0) << "a rewritten version is consistent in itself";
+  auto caught = journal({"verify", "--digest", digest_file.string()});
+  EXPECT_EQ(caught.exit_code, 1) << caught.out;
+  EXPECT_EQ(caught.out,
+            "FAILED: rules versions 1 to 2 differ from the digest: at least one of them was "
+            "rewritten\n");
+  auto caught_json = journal({"verify", "--digest", digest_file.string(), "--output", "json"});
+  auto report = nlohmann::json::parse(caught_json.out);
+  EXPECT_EQ(report["ok"], false);
+  EXPECT_TRUE(report["first_bad_seq"].is_null()) << report;
+  EXPECT_EQ(report["digest_covers_rules"], true);
+
+  // A digest an older coexist saved still proves the transactions, and says what it does not.
+  auto older_check = journal({"verify", "--digest", older_file.string()});
+  EXPECT_EQ(older_check.exit_code, 0) << older_check.out;
+  EXPECT_NE(older_check.out.find("it vouches for the transactions only, not for the rules history"),
+            std::string::npos)
+      << older_check.out;
+  auto older_json = journal({"verify", "--digest", older_file.string(), "--output", "json"});
+  EXPECT_EQ(nlohmann::json::parse(older_json.out)["digest_covers_rules"], false);
+}
+
+TEST_F(CliDamagedJournalTest, ProblemOfNoRecordIsNotReportedAtSeqZero) {
+  {
+    Tamperer tamper(journal_dir_);
+    std::string record = tamper.get_rules(2);
+    record.back() = record.back() == '}' ? ']' : '}';  // the content, not its sha256
+    tamper.put_rules(2, record);
+  }
+  auto text = journal({"verify"});
+  EXPECT_EQ(text.exit_code, 1);
+  EXPECT_EQ(text.out, "FAILED: rules version 2 does not match its sha256\n");
+  auto json = journal({"verify", "--output", "json"});
+  auto report = nlohmann::json::parse(json.out);
+  EXPECT_TRUE(report.contains("first_bad_seq") && report["first_bad_seq"].is_null()) << report;
+  EXPECT_EQ(report["problem"], "rules version 2 does not match its sha256");
+}
+
+TEST_F(CliDamagedJournalTest, DigestFileWithARepeatedOrHalfAKeyIsRefused) {
+  auto saved = nlohmann::json::parse(journal({"digest"}).out);
+  const std::string hash = saved["hash"];
+  auto expect_refused = [&](const std::string& name, const std::string& text,
+                            const std::string& says) {
+    auto file = write_lines(dir_, name, {text});
+    auto result = journal({"verify", "--digest", file.string()});
+    EXPECT_EQ(result.exit_code, 2) << text << ": " << result.out;
+    EXPECT_NE(result.err.find(says), std::string::npos) << result.err;
+  };
+  // nlohmann keeps the last of a repeated key: this would vouch for seq 1 while one reads seq 3.
+  expect_refused("repeated.json", R"({"seq":3,"hash":")" + hash + R"(","seq":1})",
+                 "duplicate key \"seq\"");
+  expect_refused("half.json", R"({"seq":3,"hash":")" + hash + R"(","rules_version":2})",
+                 "rules_version and rules_hash go together");
+  expect_refused("forged.json",
+                 R"({"seq":3,"hash":")" + hash + R"(","rules_version":0,"rules_hash":")" +
+                     std::string(64, '1') + R"("})",
+                 "rules_version 0");
 }
 
 }  // namespace

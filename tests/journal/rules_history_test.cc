@@ -4,6 +4,7 @@
 
 #include "journal/verify.h"
 #include "tests/journal/journal_fixture.h"
+#include "tests/journal/tamperer.h"
 
 namespace coexist::test {
 namespace {
@@ -51,7 +52,10 @@ TEST(RulesHistoryTest, ChangeIsRecordedAfterTheBatchItRidesOnAndSurvivesReopen) 
   {
     auto journal = open_journal(dir.path());
     journal::RuleSetRecord first = version(1);
-    ASSERT_TRUE(append(*journal, {build.make(transaction_json("A")), build.make(transaction_json("B"))}, &first).is_ok());
+    ASSERT_TRUE(append(*journal,
+                       {build.make(transaction_json("A")), build.make(transaction_json("B"))},
+                       &first)
+                    .is_ok());
     EXPECT_EQ(first.activated_after_seq, 2U) << "set by the append: after this batch's records";
     journal::RuleSetRecord second = version(2);
     ASSERT_TRUE(append(*journal, {}, &second).is_ok());
@@ -110,7 +114,8 @@ TEST(RulesHistoryTest, VerifyRejectsATransactionRoutedByASupersededVersion) {
     journal::RuleSetRecord first = version(1);
     journal::RuleSetRecord second = version(2);
     ASSERT_TRUE(append(*journal, {}, &first).is_ok());
-    ASSERT_TRUE(append(*journal, {build.make(transaction_json("A"), "legacy", 1)}, &second).is_ok());
+    ASSERT_TRUE(
+        append(*journal, {build.make(transaction_json("A"), "legacy", 1)}, &second).is_ok());
     ASSERT_TRUE(append(*journal, {build.make(transaction_json("B"), "legacy", 1)}).is_ok());
   }
   auto journal = open_journal(dir.path(), true);
@@ -147,6 +152,135 @@ TEST(RulesHistoryTest, VerifyRejectsATamperedRulesVersion) {
   auto report = journal::verify(*journal, std::nullopt).value();
   EXPECT_FALSE(report.ok);
   EXPECT_NE(report.problem.find("sha256"), std::string::npos);
+}
+
+TEST(RulesHistoryTest, VerifyRejectsATransactionRoutedByAVersionNeverRecorded) {
+  TempDir dir;
+  RequestBuilder build;
+  {
+    auto journal = open_journal(dir.path());
+    journal::RuleSetRecord first = version(1);
+    ASSERT_TRUE(append(*journal, {}, &first).is_ok());
+    ASSERT_TRUE(append(*journal, {build.make(transaction_json("A"), "legacy", 2)}).is_ok());
+  }
+  auto journal = open_journal(dir.path(), true);
+  auto report = journal::verify(*journal, std::nullopt).value();
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_seq, 1U);
+  EXPECT_NE(report.problem.find("never applied"), std::string::npos) << report.problem;
+}
+
+// rules_hash as rules_history.h defines it, computed here from the records as stored.
+journal::Hash rules_chain(const std::vector<std::string>& stored_records) {
+  journal::Hash hash{};
+  for (const std::string& record : stored_records) {
+    hash = journal::sha256(std::string(hash.begin(), hash.end()) + record);
+  }
+  return hash;
+}
+
+// Versions 1 and 2, with a transaction routed by version 1 between them.
+void journal_with_two_rules_versions(const std::filesystem::path& path) {
+  RequestBuilder build;
+  auto journal = open_journal(path);
+  journal::RuleSetRecord first = version(1);
+  journal::RuleSetRecord second = version(2);
+  ASSERT_TRUE(append(*journal, {}, &first).is_ok());
+  ASSERT_TRUE(append(*journal, {build.make(transaction_json("A"), "legacy", 1)}, &second).is_ok());
+}
+
+journal::Digest digest_of(const std::filesystem::path& path) {
+  return open_journal(path, true)->digest().value();
+}
+
+journal::VerifyReport verify_against(const std::filesystem::path& path,
+                                     const std::optional<journal::Digest>& digest) {
+  return journal::verify(*open_journal(path, true), digest).value();
+}
+
+TEST(RulesHistoryTest, DigestNamesTheLastVersionAndTheChainOverTheStoredRecords) {
+  TempDir dir;
+  journal_with_two_rules_versions(dir.path());
+  std::vector<std::string> stored;
+  {
+    Tamperer raw(dir.path());  // only reads here
+    stored = {raw.get_rules(1), raw.get_rules(2)};
+  }
+  journal::Digest digest = digest_of(dir.path());
+  EXPECT_EQ(digest.head.seq, 1U);
+  ASSERT_TRUE(digest.rules.has_value());
+  EXPECT_EQ(digest.rules->version, 2U);
+  EXPECT_EQ(digest.rules->hash, rules_chain(stored));
+  EXPECT_NE(digest.rules->hash, rules_chain({stored[1]})) << "version 1 is covered too";
+}
+
+TEST(RulesHistoryTest, JournalWithoutRulesDigestsAsVersionZero) {
+  TempDir dir;
+  { auto journal = open_journal(dir.path()); }
+  journal::Digest digest = digest_of(dir.path());
+  ASSERT_TRUE(digest.rules.has_value());
+  EXPECT_EQ(digest.rules->version, 0U);
+  EXPECT_EQ(digest.rules->hash, journal::Hash{});
+  EXPECT_TRUE(verify_against(dir.path(), digest).ok);
+}
+
+// An attacker who rewrites a version's content rewrites its sha256 with it: self-consistent, so
+// only a digest saved earlier shows it.
+TEST(RulesHistoryTest, RewrittenRulesVersionPassesAloneButFailsAgainstADigest) {
+  TempDir dir;
+  journal_with_two_rules_versions(dir.path());
+  journal::Digest digest = digest_of(dir.path());
+  {
+    Tamperer tamper(dir.path());
+    auto record = journal::decode_rules_record(1, tamper.get_rules(1)).value();
+    record.canonical = R"({"default":"new","rules":[]})";
+    record.sha256 = journal::sha256(record.canonical);
+    std::string rewritten;
+    journal::encode_rules_record(record, rewritten);
+    tamper.put_rules(1, rewritten);
+  }
+  auto alone = verify_against(dir.path(), std::nullopt);
+  EXPECT_TRUE(alone.ok) << "a rewritten version is consistent in itself: " << alone.problem;
+
+  auto report = verify_against(dir.path(), digest);
+  EXPECT_FALSE(report.ok);
+  EXPECT_TRUE(report.digest_covers_rules);
+  EXPECT_EQ(report.first_bad_seq, 0U) << "the rules history is no record's";
+  EXPECT_NE(report.problem.find("rules versions 1 to 2 differ from the digest"), std::string::npos)
+      << report.problem;
+
+  // A digest saved before digests covered the rules history still checks the transactions.
+  auto older = verify_against(dir.path(), journal::Digest{digest.head, std::nullopt});
+  EXPECT_TRUE(older.ok) << older.problem;
+  EXPECT_FALSE(older.digest_covers_rules);
+}
+
+TEST(RulesHistoryTest, RemovedLatestRulesVersionIsCaughtByTheDigest) {
+  TempDir dir;
+  journal_with_two_rules_versions(dir.path());
+  journal::Digest digest = digest_of(dir.path());
+  { Tamperer(dir.path()).remove_rules(2); }
+  EXPECT_TRUE(verify_against(dir.path(), std::nullopt).ok) << "a clean cut is consistent in itself";
+  auto report = verify_against(dir.path(), digest);
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.first_bad_seq, 0U);
+  EXPECT_NE(report.problem.find("rules version 2 is missing"), std::string::npos) << report.problem;
+}
+
+TEST(RulesHistoryTest, VersionsRecordedAfterTheDigestStillVerify) {
+  TempDir dir;
+  journal_with_two_rules_versions(dir.path());
+  journal::Digest digest = digest_of(dir.path());
+  {
+    auto journal = open_journal(dir.path());
+    journal::RuleSetRecord third = version(3);
+    ASSERT_TRUE(append(*journal, {}, &third).is_ok());
+  }
+  auto report = verify_against(dir.path(), digest);
+  EXPECT_TRUE(report.ok) << report.problem;
+  EXPECT_TRUE(report.digest_covers_rules);
+  EXPECT_EQ(report.rules.version, 3U);
+  EXPECT_EQ(report.rules.hash, digest_of(dir.path()).rules->hash);
 }
 
 }  // namespace

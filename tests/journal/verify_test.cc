@@ -25,7 +25,7 @@ std::filesystem::path journal_with(const TempDir& dir, int count) {
 }
 
 journal::VerifyReport verify_at(const std::filesystem::path& path,
-                                const std::optional<journal::Head>& digest = std::nullopt) {
+                                const std::optional<journal::Digest>& digest = std::nullopt) {
   auto journal = open_journal(path, true);
   auto report = journal::verify(*journal, digest);
   EXPECT_TRUE(report.is_ok());
@@ -81,7 +81,7 @@ TEST(VerifyTest, FlippedByteInACanonicalAmountNamesThatSeq) {
 TEST(VerifyTest, ChangedRouteWithRecomputedChainPassesAloneButFailsAgainstADigest) {
   TempDir dir;
   auto path = journal_with(dir, 4);
-  journal::Head digest = verify_at(path).head;
+  journal::Digest digest{verify_at(path).head, std::nullopt};
   {
     Tamperer tamper(path);
     journal::Hash previous = journal::decode_record(1, tamper.get(1)).value().hash;
@@ -138,7 +138,7 @@ TEST(VerifyTest, ARecordAcceptedBeforeALaterIngestCheckStillVerifies) {
 TEST(VerifyTest, TruncatedTailIsCaughtByTheDigest) {
   TempDir dir;
   auto path = journal_with(dir, 4);
-  journal::Head digest = verify_at(path).head;
+  journal::Digest digest{verify_at(path).head, std::nullopt};
   {
     Tamperer tamper(path);
     tamper.remove(4);
