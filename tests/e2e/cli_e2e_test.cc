@@ -521,6 +521,8 @@ TEST(CliExitCodesTest, BadArgumentsAreTwoNotACrash) {
   expect_usage({"rules", "active", "--admin", "tcp://127.0.0.1:1", "--output", "bogus"},
                "--output");
   expect_usage({"journal", "digest", "--output", "bogus", "--journal", journal_dir}, "--output");
+  expect_usage({"journal", "list", "--output", "yaml", "--journal", journal_dir},
+               "coexist journal list: --output must be table or json, not \"yaml\"");
 }
 
 TEST(CliExitCodesTest, UnreachableRouterIsThreeEvenWithAWindowOverTheQueueLimit) {

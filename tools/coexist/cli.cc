@@ -38,7 +38,8 @@ void add_journal_options(po::options_description& options) {
 
 std::optional<std::filesystem::path> journal_directory(const po::variables_map& values,
                                                        std::string& error) {
-  if (values.count("journal") != 0U) return std::filesystem::path(values["journal"].as<std::string>());
+  if (values.count("journal") != 0U)
+    return std::filesystem::path(values["journal"].as<std::string>());
   if (values.count("config") != 0U) {
     auto config = router::load_config(values["config"].as<std::string>());
     if (!config.is_ok()) {
@@ -71,10 +72,10 @@ std::unique_ptr<journal::Journal> open_journal_read_only(const po::variables_map
   return std::move(opened.value());
 }
 
-bool json_output(const po::variables_map& values, bool& is_json) {
+bool json_output(const std::string& command, const po::variables_map& values, bool& is_json) {
   std::string output = values.count("output") != 0U ? values["output"].as<std::string>() : "table";
   if (output != "json" && output != "table") {
-    print_error("output", "--output must be table or json, not \"" + output + "\"");
+    print_error(command, "--output must be table or json, not \"" + output + "\"");
     return false;
   }
   is_json = output == "json";

@@ -4,7 +4,6 @@
 // --help, output format, and opening the journal read-only for offline commands.
 
 #include <boost/program_options.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -17,10 +16,10 @@
 namespace coexist::cli {
 
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitCheckFailed = 1;   // differences found, verification failed, rejected
-inline constexpr int kExitUsage = 2;         // usage or configuration error
-inline constexpr int kExitUnreachable = 3;   // the router did not answer
-inline constexpr int kExitJournal = 4;       // the journal could not be read
+inline constexpr int kExitCheckFailed = 1;  // differences found, verification failed, rejected
+inline constexpr int kExitUsage = 2;        // usage or configuration error
+inline constexpr int kExitUnreachable = 3;  // the router did not answer
+inline constexpr int kExitJournal = 4;      // the journal could not be read
 
 namespace po = boost::program_options;
 
@@ -36,22 +35,24 @@ struct Arguments {
 [[nodiscard]] std::optional<int> parse_options(const Arguments& arguments,
                                                const po::options_description& options,
                                                const po::positional_options_description& positional,
-                                               const std::string& synopsis, po::variables_map& values);
+                                               const std::string& synopsis,
+                                               po::variables_map& values);
 
 // Adds --journal, --config and --output to `options`.
 void add_journal_options(po::options_description& options);
 
 // The journal directory chosen by --journal, else by --config's journal.path, else the
 // quickstart's ./coexist-data/journal. Sets `error` on a bad --config.
-[[nodiscard]] std::optional<std::filesystem::path> journal_directory(const po::variables_map& values,
-                                                                     std::string& error);
+[[nodiscard]] std::optional<std::filesystem::path> journal_directory(
+    const po::variables_map& values, std::string& error);
 
 // Opens the journal read-only; prints the problem and returns nullptr on failure.
-[[nodiscard]] std::unique_ptr<journal::Journal> open_journal_read_only(const po::variables_map& values,
-                                                                       int& exit_code);
+[[nodiscard]] std::unique_ptr<journal::Journal> open_journal_read_only(
+    const po::variables_map& values, int& exit_code);
 
-// "json" or "table"; anything else is a usage error printed here.
-[[nodiscard]] bool json_output(const po::variables_map& values, bool& is_json);
+// "json" or "table"; anything else is a usage error printed here, naming `command`.
+[[nodiscard]] bool json_output(const std::string& command, const po::variables_map& values,
+                               bool& is_json);
 
 void print_error(const std::string& command, const std::string& message);
 

@@ -131,7 +131,8 @@ int scan(const Arguments& arguments, const std::string& synopsis, bool is_export
   if (auto exit_code = parse_options(arguments, options, {}, synopsis, values)) return *exit_code;
   RecordFilter filter;
   bool as_json = false;
-  if (!read_filter(arguments.command, values, filter) || !json_output(values, as_json)) {
+  if (!read_filter(arguments.command, values, filter) ||
+      !json_output(arguments.command, values, as_json)) {
     return kExitUsage;
   }
   std::string format =
@@ -299,7 +300,7 @@ int show(const Arguments& arguments) {
     return *exit_code;
   }
   bool as_json = false;
-  if (!json_output(values, as_json)) return kExitUsage;
+  if (!json_output(arguments.command, values, as_json)) return kExitUsage;
   const std::string key = values["key"].as<std::string>();
   auto parsed = parse_show_key(arguments.command, key);  // checked before the journal is opened
   if (!parsed) return kExitUsage;
@@ -327,7 +328,7 @@ int stats(const Arguments& arguments) {
     return *exit_code;
   }
   bool as_json = false;
-  if (!json_output(values, as_json)) return kExitUsage;
+  if (!json_output(arguments.command, values, as_json)) return kExitUsage;
   int exit_code = kExitOk;
   auto journal = open_journal_read_only(values, exit_code);
   if (!journal) return exit_code;

@@ -148,7 +148,7 @@ int run_journal_verify(const Arguments& arguments) {
   if (auto exit_code = parse_options(arguments, options, {}, "[--digest F]", values))
     return *exit_code;
   bool as_json = false;
-  if (!json_output(values, as_json)) return kExitUsage;
+  if (!json_output(arguments.command, values, as_json)) return kExitUsage;
   std::optional<std::string> digest_file;
   std::optional<journal::Digest> digest;
   if (values.count("digest") != 0U) {
@@ -184,7 +184,7 @@ int run_journal_digest(const Arguments& arguments) {
   if (auto exit_code = parse_options(arguments, options, {}, "[--journal DIR]", values))
     return *exit_code;
   bool as_json = false;  // a digest is JSON either way (verify --digest reads it); still checked
-  if (!json_output(values, as_json)) return kExitUsage;
+  if (!json_output(arguments.command, values, as_json)) return kExitUsage;
   int exit_code = kExitOk;
   auto journal = open_journal_read_only(values, exit_code);
   if (!journal) return exit_code;

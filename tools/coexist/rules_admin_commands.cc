@@ -94,7 +94,7 @@ int run_rules_apply(const Arguments& arguments, bool rollback) {
   std::string synopsis = rollback ? "--to V --reason R [--effective-at T]" : "F --reason R [--effective-at T]";
   if (auto exit_code = parse_options(arguments, options, positional, synopsis, values)) return *exit_code;
   bool as_json = false;
-  if (!json_output(values, as_json)) return kExitUsage;
+  if (!json_output(arguments.command, values, as_json)) return kExitUsage;
   int exit_code = kExitOk;
   auto request = build_request(arguments, values, rollback, as_json, exit_code);
   if (!request) return exit_code;
@@ -119,7 +119,7 @@ int run_rules_active(const Arguments& arguments) {
   po::variables_map values;
   if (auto exit_code = parse_options(arguments, options, {}, "[--admin E]", values)) return *exit_code;
   bool as_json = false;  // the reply is printed as JSON either way; the value is still checked
-  if (!json_output(values, as_json)) return kExitUsage;
+  if (!json_output(arguments.command, values, as_json)) return kExitUsage;
   std::string error;
   auto endpoint = admin_endpoint(values, error);
   if (!endpoint) {

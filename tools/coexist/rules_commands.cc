@@ -77,7 +77,7 @@ int validate(const Arguments& arguments) {
   po::variables_map values;
   if (auto exit_code = parse_options(arguments, options, positional, "FILE", values)) return *exit_code;
   bool as_json = false;
-  if (!json_output(values, as_json)) return kExitUsage;
+  if (!json_output(arguments.command, values, as_json)) return kExitUsage;
   int exit_code = kExitOk;
   auto outcome = load_rules(arguments.command, values["file"].as<std::string>(), as_json, exit_code);
   if (!outcome) return exit_code;
@@ -110,7 +110,7 @@ int explain(const Arguments& arguments) {
     return *exit_code;
   }
   bool as_json = false;
-  if (!json_output(values, as_json)) return kExitUsage;
+  if (!json_output(arguments.command, values, as_json)) return kExitUsage;
   int exit_code = kExitOk;
   auto outcome = load_rules(arguments.command, values["rules"].as<std::string>(), as_json, exit_code);
   if (!outcome) return exit_code;
@@ -173,7 +173,7 @@ int simulate(const Arguments& arguments) {
     return *exit_code;
   }
   bool as_json = false;
-  if (!json_output(values, as_json)) return kExitUsage;
+  if (!json_output(arguments.command, values, as_json)) return kExitUsage;
   std::optional<std::int64_t> since;
   if (values.count("since") != 0U) {
     since = parse_rfc3339_utc(values["since"].as<std::string>());

@@ -91,7 +91,7 @@ int run_rules_history(const Arguments& arguments) {
   po::variables_map values;
   if (auto exit_code = parse_options(arguments, options, {}, "[--journal DIR]", values)) return *exit_code;
   bool as_json = false;
-  if (!json_output(values, as_json)) return kExitUsage;
+  if (!json_output(arguments.command, values, as_json)) return kExitUsage;
   int exit_code = kExitOk;
   auto history = load_history(values, arguments.command, exit_code);
   if (!history) return exit_code;
@@ -123,7 +123,7 @@ int run_rules_show(const Arguments& arguments) {
   po::variables_map values;
   if (auto exit_code = parse_options(arguments, options, positional, "V", values)) return *exit_code;
   bool as_json = false;
-  if (!json_output(values, as_json)) return kExitUsage;
+  if (!json_output(arguments.command, values, as_json)) return kExitUsage;
   int exit_code = kExitOk;
   auto history = load_history(values, arguments.command, exit_code);
   if (!history) return exit_code;
@@ -149,7 +149,7 @@ int run_rules_diff(const Arguments& arguments) {
   po::variables_map values;
   if (auto exit_code = parse_options(arguments, options, positional, "V1 V2", values)) return *exit_code;
   bool as_json = false;
-  if (!json_output(values, as_json)) return kExitUsage;
+  if (!json_output(arguments.command, values, as_json)) return kExitUsage;
   int exit_code = kExitOk;
   auto history = load_history(values, arguments.command, exit_code);
   if (!history) return exit_code;

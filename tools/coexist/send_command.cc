@@ -143,7 +143,7 @@ int run_send(const Arguments& arguments) {
     return *exit_code;
   }
   bool as_json = false;
-  if (!json_output(values, as_json)) return kExitUsage;
+  if (!json_output(arguments.command, values, as_json)) return kExitUsage;
   unsigned window = values["window"].as<unsigned>();
   if (window < 1 || window > 10000) {
     print_error("send", "--window must be 1..10000");
