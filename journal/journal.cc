@@ -112,6 +112,25 @@ Status check_data_file_for_reading(const std::filesystem::path& directory) {
   return Status::ok();
 }
 
+// An empty data.mdb holds no journal: a restore that failed, or a new journal whose very first
+// start was interrupted between LMDB creating the file and writing its meta pages. LMDB takes an
+// empty file for a new environment and would initialise it, so the router would start again at
+// seq 1 and accept resubmissions of everything it once acknowledged as new. Only a file that
+// exists before this open is judged: nothing in the writer's path creates data.mdb before
+// mdb_env_open does, and the caller holds writer.lock, so no other router is initialising it.
+Status refuse_empty_data_file_for_writing(const std::filesystem::path& directory) {
+  std::filesystem::path data_path = directory / "data.mdb";
+  std::error_code error;
+  auto bytes = std::filesystem::file_size(data_path, error);
+  if (error || bytes != 0) return Status::ok();  // missing (a new journal) or LMDB's to judge
+  return Status::error(Status::Code::corruption,
+                       data_path.string() +
+                           " is empty: it holds no journal, and starting a new one there would "
+                           "book resubmitted transactions again (restore it from a complete copy; "
+                           "if this journal is brand new and its very first start was "
+                           "interrupted, delete the empty data.mdb and start again)");
+}
+
 // The writer's map size; creates the journal directory.
 Status prepare_writer_directory(const OpenOptions& options, std::uint64_t& map_size) {
   std::error_code error;
@@ -238,11 +257,47 @@ bool on_read_only_file_system(const std::filesystem::path& directory) {
   return ::statvfs(directory.c_str(), &file_system) == 0 && (file_system.f_flag & ST_RDONLY) != 0;
 }
 
+// Why writer.lock (open as `fd`) could not be locked exclusively: another router holds it.
+Status writer_lock_refusal(const std::filesystem::path& directory, int fd) {
+  char holder[32] = {};
+  ssize_t got = ::pread(fd, holder, sizeof holder - 1, 0);
+  return Status::error(Status::Code::failed_precondition,
+                       "journal " + directory.string() +
+                           " is already open for writing by another process" +
+                           (got > 0 ? std::string(" (pid ") + holder + ")" : std::string()));
+}
+
+// Two routers on one journal would each believe they own the sequence and the hash chain (LMDB
+// serialises their commits, but the second writer's next append fails for good). The writer takes
+// an exclusive lock on writer.lock beside the data and keeps it until it closes; the file records
+// the holder's pid for the message (lock_for_writing). Mode 0644 (before the umask): it holds
+// nothing but a pid. Taken before LMDB opens the environment, so that what the writer finds there
+// (an empty data.mdb, say) is not another router's start-up half done.
+Status take_writer_lock(Journal::Impl& impl) {
+  std::filesystem::path lock_path = impl.options.path / "writer.lock";
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Status::error(Status::Code::io_error,
+                         "cannot open " + lock_path.string() + ": " + std::strerror(errno));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    Status refused = writer_lock_refusal(impl.options.path, fd);
+    ::close(fd);
+    return refused;
+  }
+  impl.writer_lock_fd = fd;  // from here on released with the Impl, also on a refusal below
+  return Status::ok();
+}
+
 Status configure_and_open_env(Journal::Impl& impl) {
   const OpenOptions& options = impl.options;
   std::uint64_t map_size = 0;  // read-only: adopt whatever the writer uses
   if (!options.read_only) {
     if (Status status = prepare_writer_directory(options, map_size); !status.is_ok()) return status;
+    if (Status status = take_writer_lock(impl); !status.is_ok()) return status;
+    if (Status status = refuse_empty_data_file_for_writing(options.path); !status.is_ok()) {
+      return status;
+    }
   }
   // No MDB_NOSYNC / MDB_NOMETASYNC / MDB_MAPASYNC: every commit is durable (see journal.h).
   unsigned int flags = MDB_NOTLS | (options.read_only ? MDB_RDONLY : 0U);
@@ -277,16 +332,6 @@ Status configure_and_open_env(Journal::Impl& impl) {
   return Status::ok();
 }
 
-// Why writer.lock (open as `fd`) could not be locked exclusively: another router holds it.
-Status writer_lock_refusal(const std::filesystem::path& directory, int fd) {
-  char holder[32] = {};
-  ssize_t got = ::pread(fd, holder, sizeof holder - 1, 0);
-  return Status::error(Status::Code::failed_precondition,
-                       "journal " + directory.string() +
-                           " is already open for writing by another process" +
-                           (got > 0 ? std::string(" (pid ") + holder + ")" : std::string()));
-}
-
 // The writer's side of exclude_writers_for_lockless_read: an exclusive flock on data.mdb, taken
 // on LMDB's own descriptor (the very file it maps) once mdb_env_open has created or opened it
 // and before the first write; mdb_env_close releases it.
@@ -310,27 +355,13 @@ Status exclude_lockless_readers(const Journal::Impl& impl) {
                        "cannot lock " + data_path.string() + ": " + std::strerror(error));
 }
 
-// Two routers on one journal would each believe they own the sequence and the hash chain (LMDB
-// serialises their commits, but the second writer's next append fails for good). The writer takes
-// an exclusive lock on writer.lock beside the data and keeps it until it closes; the file records
-// the holder's pid for the message. Mode 0644 (before the umask): it holds nothing but a pid. Then
-// it locks data.mdb against readers that cannot use lock.mdb (exclude_lockless_readers), before
-// recording its pid, so that a router refused for a reader leaves the last writer's pid in place.
-Status lock_for_writing(Journal::Impl& impl) {
-  std::filesystem::path lock_path = impl.options.path / "writer.lock";
-  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return Status::error(Status::Code::io_error,
-                         "cannot open " + lock_path.string() + ": " + std::strerror(errno));
-  }
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    Status refused = writer_lock_refusal(impl.options.path, fd);
-    ::close(fd);
-    return refused;
-  }
-  impl.writer_lock_fd = fd;  // from here on released with the Impl, also on a refusal below
+// With writer.lock held (take_writer_lock), the writer locks data.mdb against readers that cannot
+// use lock.mdb (exclude_lockless_readers), and only then records its pid in writer.lock, so that
+// a router refused for a reader leaves the last writer's pid in place.
+Status lock_for_writing(const Journal::Impl& impl) {
   if (Status status = exclude_lockless_readers(impl); !status.is_ok()) return status;
   std::string pid = std::to_string(::getpid());
+  int fd = impl.writer_lock_fd;
   bool recorded = ::ftruncate(fd, 0) == 0 &&
                   ::pwrite(fd, pid.data(), pid.size(), 0) == static_cast<ssize_t>(pid.size());
   (void)recorded;  // if not, only the message loses the pid: the lock itself holds

@@ -115,7 +115,8 @@ class Journal {
 
   // Refuses a data.mdb shorter than the pages its meta page names (corruption: LMDB would map it
   // and fault, SIGBUS, on the first page past its end) and, read-only, a missing or empty one
-  // (not_found).
+  // (not_found). The writer refuses an empty one too (corruption: LMDB would initialise it as a
+  // new journal) and creates one only where there is none.
   [[nodiscard]] static Result<std::unique_ptr<Journal>> open(const OpenOptions& options);
   ~Journal();
   Journal(const Journal&) = delete;

@@ -161,17 +161,54 @@ TEST(JournalOpenTest, ReaderOfAnEmptyDataFileIsToldItIsEmpty) {
                                            "complete copy)");
 }
 
-TEST(JournalOpenTest, WriterInitialisesAnEmptyDataFileAsANewJournal) {
+// An empty data.mdb (a failed restore) used to be initialised as a new journal: the router
+// started again at seq 1 and accepted resubmissions of what it had acknowledged before.
+TEST(JournalOpenTest, WriterRefusesAnEmptyDataFileAndLeavesItEmpty) {
   TempDir dir;
   { std::ofstream empty(dir.path() / "data.mdb"); }
+  auto opened = open_with(dir.path(), false);
+  ASSERT_FALSE(opened.is_ok()) << "an empty data.mdb was initialised as a new journal";
+  EXPECT_EQ(opened.status().code(), Status::Code::corruption);
+  const std::string& message = opened.status().message();
+  EXPECT_TRUE(contains(message, (dir.path() / "data.mdb").string() + " is empty")) << message;
+  EXPECT_TRUE(contains(message, "restore it from a complete copy")) << message;
+  EXPECT_TRUE(contains(message, "very first start was interrupted, delete the empty data.mdb"))
+      << message;
+  EXPECT_EQ(fs::file_size(dir.path() / "data.mdb"), 0U);
+  EXPECT_FALSE(fs::exists(dir.path() / "lock.mdb")) << "LMDB never opened it";
+}
+
+TEST(JournalOpenTest, WriterStartsANewJournalWhereThereIsNoDataFile) {
+  TempDir dir;
+  auto path = dir.path() / "new" / "journal";
   {
-    auto writer = open_journal(dir.path());
+    auto writer = open_journal(path);
     ASSERT_NE(writer, nullptr);
     append_records(*writer, 3);
   }
-  auto reader = open_journal(dir.path(), true);
+  auto reader = open_journal(path, true);
   ASSERT_NE(reader, nullptr);
   EXPECT_EQ(reader->head().value().seq, 3U);
+  auto reopened = open_journal(path);
+  ASSERT_NE(reopened, nullptr) << "a journal the writer created is not taken for an empty one";
+  EXPECT_EQ(reopened->head().value().seq, 3U);
+}
+
+// A router that holds writer.lock may be between LMDB creating data.mdb and writing its first
+// pages: a second router starting then is told the journal is being written, not told to delete
+// a file that is about to hold the journal.
+TEST(JournalOpenTest, EmptyDataFileOfARouterStartingUpIsNotJudgedBySecondWriter) {
+  TempDir dir;
+  int held = ::open((dir.path() / "writer.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(held, 0);
+  ASSERT_EQ(::flock(held, LOCK_EX | LOCK_NB), 0);
+  { std::ofstream starting(dir.path() / "data.mdb"); }
+  auto second = open_with(dir.path(), false);
+  ::close(held);
+  ASSERT_FALSE(second.is_ok());
+  EXPECT_EQ(second.status().code(), Status::Code::failed_precondition);
+  EXPECT_TRUE(contains(second.status().message(), "already open for writing by another process"))
+      << second.status().message();
 }
 
 // Makes the journal readable but its lock file unwritable to the reader (ReaderWithoutLockFile),
