@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <zmq.hpp>
 
 #include "journal/journal.h"
@@ -13,6 +12,7 @@
 #include "router/ingest_server.h"
 #include "router/metrics.h"
 #include "router/readiness.h"
+#include "router/ready_file.h"
 #include "router/rules_state.h"
 #include "router/startup_rules.h"
 
@@ -23,26 +23,29 @@ constexpr int kExitOk = 0;
 constexpr int kExitConfig = 2;
 constexpr int kExitJournal = 4;
 
-Status write_ready_file(const std::filesystem::path& file, const nlohmann::json& content) {
-  std::filesystem::path temporary = file;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << content.dump() << "\n";
-    if (!out) return Status::error(Status::Code::io_error, "cannot write " + temporary.string());
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, file, error);  // atomic: readers never see half a file
-  if (error) return Status::error(Status::Code::io_error, "cannot write " + file.string());
-  return Status::ok();
-}
-
 journal::OpenOptions journal_options(const Config& config) {
   journal::OpenOptions options;
   options.path = config.journal.path;
   options.map_size_bytes_initial = config.journal.map_size_mb_initial << 20;
   options.map_size_bytes_max = config.journal.map_size_mb_max << 20;
   return options;
+}
+
+// What /api/status answers.
+nlohmann::json status_report(bool ready, const Config& config, const journal::Journal& journal,
+                             const Metrics& metrics, const std::string& ingest_endpoint) {
+  Status failure = journal.failure();
+  return nlohmann::json{{"ready", ready},
+                        {"journal",
+                         {{"path", config.journal.path.string()},
+                          {"head_seq", metrics.journal_head_seq.load()},
+                          {"failure", failure.is_ok() ? nlohmann::json(nullptr)
+                                                      : nlohmann::json(failure.message())}}},
+                        {"ingest",
+                         {{"endpoint", ingest_endpoint},
+                          {"accepted_total", metrics.accepted_total.load()},
+                          {"duplicate_total", metrics.duplicate_total.load()},
+                          {"rejected_total", metrics.rejected_total.load()}}}};
 }
 
 }  // namespace
@@ -69,10 +72,11 @@ int serve(const Config& config, const ServeOptions& options, std::atomic<bool>& 
     spdlog::error("cannot load the rules history: {}", rules_state.status().to_string());
     return kExitJournal;
   }
-  if (Status seeded = seed_rules(config, journal, *rules_state.value(), clock); !seeded.is_ok()) {
-    spdlog::error("{}", seeded.message());
-    return seeded.code() == Status::Code::invalid_argument ? kExitConfig : kExitJournal;
-  }
+  // Every listener is bound, and the ready file written, before anything is written to the
+  // journal: a start-up that cannot serve (a port in use, say) must not record the configured
+  // rules as version 1, which would then outrank the file the operator corrects for the next
+  // start. Ingest and admin route by this very RulesState, so the version seeded below is in
+  // force for them without a reload; neither serves before run().
   zmq::context_t context(1);
   AdminService admin(context, journal, *rules_state.value(), clock, config.listen.admin);
   IngestServer ingest(context, journal, *rules_state.value(), &admin, metrics, clock,
@@ -84,22 +88,9 @@ int serve(const Config& config, const ServeOptions& options, std::atomic<bool>& 
       return kExitConfig;
     }
   }
-  std::atomic<bool> serving{true};
+  std::atomic<bool> serving{false};  // /readyz answers 503 until the rules are seeded
   auto ready = [&] { return is_ready(serving, stop, journal); };
-  auto status = [&] {
-    return nlohmann::json{
-        {"ready", ready()},
-        {"journal",
-         {{"path", config.journal.path.string()},
-          {"head_seq", metrics.journal_head_seq.load()},
-          {"failure", journal.failure().is_ok() ? nlohmann::json(nullptr)
-                                                : nlohmann::json(journal.failure().message())}}},
-        {"ingest",
-         {{"endpoint", ingest.endpoint()},
-          {"accepted_total", metrics.accepted_total.load()},
-          {"duplicate_total", metrics.duplicate_total.load()},
-          {"rejected_total", metrics.rejected_total.load()}}}};
-  };
+  auto status = [&] { return status_report(ready(), config, journal, metrics, ingest.endpoint()); };
   std::unique_ptr<HttpEndpoint> http;
   if (!config.listen.http.empty()) {
     http = std::make_unique<HttpEndpoint>(metrics, ready, status);
@@ -108,25 +99,35 @@ int serve(const Config& config, const ServeOptions& options, std::atomic<bool>& 
       return kExitConfig;
     }
   }
-
   nlohmann::json endpoints{{"ingest", ingest.endpoint()},
                            {"admin", admin.endpoint()},
                            {"http", http ? http->address() : ""},
                            {"journal", config.journal.path.string()},
                            {"pid", ::getpid()}};
+  ReadyFile ready_file(options.ready_file);
+  if (Status prepared = ready_file.prepare(endpoints); !prepared.is_ok()) {
+    spdlog::error("{}", prepared.message());
+    return kExitConfig;
+  }
+
+  if (Status seeded = seed_rules(config, journal, *rules_state.value(), clock); !seeded.is_ok()) {
+    spdlog::error("{}", seeded.message());
+    return seeded.code() == Status::Code::invalid_argument ? kExitConfig : kExitJournal;
+  }
   spdlog::info("coexist serving: {} (journal head seq {}, rules version {}{})", endpoints.dump(),
                head.value().seq, rules_state.value()->version_at(clock.now_us()),
                config.quickstart ? ", quickstart defaults" : "");
-  if (!options.ready_file.empty()) {
-    if (Status written = write_ready_file(options.ready_file, endpoints); !written.is_ok()) {
-      spdlog::error("{}", written.message());
-      return kExitConfig;
-    }
+  serving.store(true);
+  if (Status published = ready_file.publish(); !published.is_ok()) {
+    spdlog::error("{}", published.message());
+    return kExitConfig;
   }
 
   ingest.run(stop);
   serving.store(false);
-  if (!options.ready_file.empty()) std::filesystem::remove(options.ready_file);
+  if (Status removed = ready_file.remove(); !removed.is_ok()) {
+    spdlog::warn("{}", removed.message());  // the router has stopped all the same
+  }
   Status failure = journal.failure();
   spdlog::info("coexist stopped at journal seq {}", metrics.journal_head_seq.load());
   if (!failure.is_ok()) {

@@ -20,6 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr const char* kLegacyRules = R"({"default": "legacy", "rules": []})";
+constexpr const char* kNewRules = R"({"default": "new", "rules": []})";
 // Each test sends one transaction to a journal of its own.
 constexpr const char* kTransaction =
     R"({"id":"INV-1","source":"billing","entity":"DE01","type":"invoice",)"
@@ -53,6 +55,62 @@ Outcome serve(const fs::path& dir, std::vector<std::string> arguments) {
   return run_to_exit(binary("coexist"), arguments, dir);
 }
 
+// A config in `dir` with free ports and a journal and rules file beside it; `listen` overrides.
+fs::path write_config(const fs::path& dir, const std::string& name, nlohmann::json listen = {}) {
+  nlohmann::json config = {
+      {"journal", {{"path", "journal"}}},
+      {"rules", "rules.json"},
+      {"listen",
+       {{"ingest", "tcp://127.0.0.1:*"}, {"admin", "tcp://127.0.0.1:*"}, {"http", "127.0.0.1:0"}}}};
+  if (listen.is_object()) config["listen"].merge_patch(listen);
+  auto path = dir / name;
+  std::ofstream(path) << config.dump(2);
+  return path;
+}
+
+// A loopback TCP port some other process listens on.
+class BusyPort {
+ public:
+  BusyPort() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(fd_, 4) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      ADD_FAILURE() << "cannot hold a port: " << std::strerror(errno);
+    }
+    port_ = ntohs(address.sin_port);
+  }
+  ~BusyPort() { ::close(fd_); }
+  BusyPort(const BusyPort&) = delete;
+  BusyPort& operator=(const BusyPort&) = delete;
+  [[nodiscard]] std::string port() const { return std::to_string(port_); }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+// After a start-up that failed: the next start records the rules file as it is now (edited to
+// route everything `new`) as version 1, and routes by it.
+void expect_next_start_records_the_edited_rules(const fs::path& dir) {
+  std::ofstream(dir / "rules.json") << kNewRules;
+  RouterProcess router(dir, {{"rules", "rules.json"}});
+  ASSERT_TRUE(router.start());
+  IngestClient client(router.ingest());
+  auto ack = client.request(kTransaction);
+  EXPECT_EQ(ack["status"], "accepted") << ack;
+  EXPECT_EQ(ack["route"], "new") << "the failed start-up recorded the old rules file: " << ack;
+  EXPECT_EQ(ack["rules_version"], 1) << ack;
+  EXPECT_EQ(router.stop(), 0);
+  std::string log = read_file(router.stdout_file()) + read_file(router.stderr_file());
+  EXPECT_TRUE(contains(log, "as version 1")) << log;
+  EXPECT_FALSE(contains(log, "is not applied")) << log;
+}
+
 // A data.mdb emptied by a failed restore used to be initialised as a new journal: seq 1 again,
 // and every resubmission accepted a second time.
 TEST(ServeLifecycleE2eTest, EmptyDataFileIsAJournalErrorNotANewJournal) {
@@ -72,6 +130,65 @@ TEST(ServeLifecycleE2eTest, EmptyDataFileIsAJournalErrorNotANewJournal) {
       << outcome.said;
   EXPECT_TRUE(contains(outcome.said, "delete the empty data.mdb")) << outcome.said;
   EXPECT_EQ(fs::file_size(dir.path() / "journal" / "data.mdb"), 0U);
+}
+
+// A busy port used to fail start-up only after the rules file was recorded as version 1: the
+// file corrected before the next start was then "not applied".
+TEST(ServeLifecycleE2eTest, StartUpThatCannotBindWritesNothingToTheJournal) {
+  BusyPort busy;
+  for (const char* key : {"ingest", "admin", "http"}) {
+    TempDir dir;
+    std::ofstream(dir.path() / "rules.json") << kLegacyRules;
+    std::string taken =
+        std::string(key) == "http" ? "127.0.0.1:" + busy.port() : "tcp://127.0.0.1:" + busy.port();
+    auto config = write_config(dir.path(), "busy.json", {{key, taken}});
+    Outcome outcome = serve(dir.path(), {"--config", config.string()});
+    ASSERT_TRUE(outcome.exit_code.has_value()) << key;
+    EXPECT_EQ(*outcome.exit_code, 2) << key << ": " << outcome.said;
+    EXPECT_TRUE(contains(outcome.said, std::string("listen.") + key + ": cannot bind"))
+        << outcome.said;
+    EXPECT_FALSE(contains(outcome.said, "as version 1")) << outcome.said;
+    expect_next_start_records_the_edited_rules(dir.path());
+  }
+}
+
+TEST(ServeLifecycleE2eTest, ReadyFileThatCannotBeWrittenSaysWhyAndWritesNothingToTheJournal) {
+  TempDir dir;
+  std::ofstream(dir.path() / "rules.json") << kLegacyRules;
+  auto config = write_config(dir.path(), "config.json");
+  auto in_the_way = dir.path() / "adir";
+  fs::create_directory(in_the_way);
+  Outcome outcome =
+      serve(dir.path(), {"--config", config.string(), "--ready-file", in_the_way.string()});
+  ASSERT_TRUE(outcome.exit_code.has_value());
+  EXPECT_EQ(*outcome.exit_code, 2) << outcome.said;
+  EXPECT_TRUE(
+      contains(outcome.said, "cannot write ready file " + in_the_way.string() + ": Is a directory"))
+      << outcome.said;
+  EXPECT_FALSE(fs::exists(dir.path() / "adir.tmp"));
+  auto missing = dir.path() / "missing" / "ready.json";
+  outcome = serve(dir.path(), {"--config", config.string(), "--ready-file", missing.string()});
+  ASSERT_TRUE(outcome.exit_code.has_value());
+  EXPECT_EQ(*outcome.exit_code, 2) << outcome.said;
+  EXPECT_TRUE(contains(outcome.said, "cannot write ready file " + missing.string() +
+                                         ".tmp: No such file or directory"))
+      << outcome.said;
+  EXPECT_FALSE(contains(outcome.said, "as version 1")) << outcome.said;
+  expect_next_start_records_the_edited_rules(dir.path());
+}
+
+// The throwing std::filesystem::remove used to abort the stop: exit 134 instead of 0.
+TEST(ServeLifecycleE2eTest, ReadyFileThatCannotBeRemovedOnStopIsAWarning) {
+  TempDir dir;
+  RouterProcess router(dir.path());
+  ASSERT_TRUE(router.start());
+  auto ready = dir.path() / "ready.json";
+  fs::remove(ready);
+  fs::create_directories(ready / "not empty");
+  EXPECT_EQ(router.stop(), 0);
+  std::string log = read_file(router.stdout_file()) + read_file(router.stderr_file());
+  EXPECT_TRUE(contains(log, "cannot remove ready file " + ready.string() + ": ")) << log;
+  EXPECT_TRUE(contains(log, "coexist stopped at journal seq 0")) << log;
 }
 
 }  // namespace
