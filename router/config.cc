@@ -401,7 +401,13 @@ Result<Config> load_config(const std::filesystem::path& file) {
   }
   std::stringstream text;
   text << in.rdbuf();
-  auto base = std::filesystem::absolute(file).parent_path();
+  // The throwing absolute() would end the process when the working directory was deleted.
+  auto absolute = std::filesystem::absolute(file, error);
+  if (error) {
+    return Status::error(Status::Code::invalid_argument,
+                         "cannot tell the folder of " + file.string() + ": " + error.message());
+  }
+  auto base = absolute.parent_path();
   auto config = parse_config(text.str(), base);
   if (!config.is_ok()) {
     return Status::error(Status::Code::invalid_argument,

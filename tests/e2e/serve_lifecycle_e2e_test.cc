@@ -177,6 +177,17 @@ TEST(ServeLifecycleE2eTest, ReadyFileThatCannotBeWrittenSaysWhyAndWritesNothingT
   expect_next_start_records_the_edited_rules(dir.path());
 }
 
+TEST(ServeLifecycleE2eTest, EmptyReadyFileIsAUsageError) {
+  TempDir dir;
+  std::ofstream(dir.path() / "rules.json") << kLegacyRules;
+  auto config = write_config(dir.path(), "config.json");
+  Outcome outcome = serve(dir.path(), {"--config", config.string(), "--ready-file", ""});
+  ASSERT_TRUE(outcome.exit_code.has_value()) << "serves with no ready file for its script";
+  EXPECT_EQ(*outcome.exit_code, 2) << outcome.said;
+  EXPECT_TRUE(contains(outcome.said, "--ready-file must name a file")) << outcome.said;
+  EXPECT_FALSE(fs::exists(dir.path() / "journal"));
+}
+
 // The throwing std::filesystem::remove used to abort the stop: exit 134 instead of 0.
 TEST(ServeLifecycleE2eTest, ReadyFileThatCannotBeRemovedOnStopIsAWarning) {
   TempDir dir;
@@ -189,6 +200,24 @@ TEST(ServeLifecycleE2eTest, ReadyFileThatCannotBeRemovedOnStopIsAWarning) {
   std::string log = read_file(router.stdout_file()) + read_file(router.stderr_file());
   EXPECT_TRUE(contains(log, "cannot remove ready file " + ready.string() + ": ")) << log;
   EXPECT_TRUE(contains(log, "coexist stopped at journal seq 0")) << log;
+}
+
+// `mkdir g && cd g && rmdir ../g && coexist …`: std::filesystem::current_path() threw, exit 134.
+TEST(ServeLifecycleE2eTest, DeletedWorkingDirectoryIsAUsageErrorNotAnAbort) {
+  TempDir dir;
+  const std::string in_deleted_directory =
+      R"(cd "$1" && mkdir gone && cd gone && rmdir ../gone && shift && exec "$0" "$@")";
+  for (std::vector<std::string> command :
+       {std::vector<std::string>{"serve"}, {"journal", "stats"}}) {
+    std::vector<std::string> arguments{"-c", in_deleted_directory, binary("coexist").string(),
+                                       dir.path().string()};
+    arguments.insert(arguments.end(), command.begin(), command.end());
+    Outcome outcome = run_to_exit("/bin/sh", arguments, dir.path());
+    ASSERT_TRUE(outcome.exit_code.has_value()) << command[0];
+    EXPECT_EQ(*outcome.exit_code, 2) << command[0] << ": " << outcome.said;
+    EXPECT_TRUE(contains(outcome.said, "cannot tell the working directory (was it deleted?)"))
+        << outcome.said;
+  }
 }
 
 }  // namespace

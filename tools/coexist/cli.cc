@@ -48,7 +48,22 @@ std::optional<std::filesystem::path> journal_directory(const po::variables_map& 
     }
     return config.value().journal.path;
   }
-  return router::quickstart_config(std::filesystem::current_path()).journal.path;
+  auto working_directory = current_directory(error);
+  if (!working_directory) {
+    error += "; the default journal is ./coexist-data/journal (or pass --journal DIR)";
+    return std::nullopt;
+  }
+  return router::quickstart_config(*working_directory).journal.path;
+}
+
+std::optional<std::filesystem::path> current_directory(std::string& error) {
+  std::error_code code;
+  std::filesystem::path directory = std::filesystem::current_path(code);
+  if (code) {
+    error = "cannot tell the working directory (was it deleted?): " + code.message();
+    return std::nullopt;
+  }
+  return directory;
 }
 
 std::unique_ptr<journal::Journal> open_journal_read_only(const po::variables_map& values,

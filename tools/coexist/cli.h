@@ -46,6 +46,10 @@ void add_journal_options(po::options_description& options);
 [[nodiscard]] std::optional<std::filesystem::path> journal_directory(
     const po::variables_map& values, std::string& error);
 
+// The working directory, which the quickstart's relative paths resolve against; nullopt with
+// `error` set when it cannot be told (a directory deleted while the shell was in it).
+[[nodiscard]] std::optional<std::filesystem::path> current_directory(std::string& error);
+
 // Opens the journal read-only; prints the problem and returns nullptr on failure.
 [[nodiscard]] std::unique_ptr<journal::Journal> open_journal_read_only(
     const po::variables_map& values, int& exit_code);

@@ -18,6 +18,16 @@ int run_serve(const Arguments& arguments) {
           parse_options(arguments, options, {}, "[--config F] [--ready-file F]", values)) {
     return *exit_code;
   }
+  router::ServeOptions serve_options;
+  if (values.count("ready-file") != 0U) {
+    serve_options.ready_file = values["ready-file"].as<std::string>();
+    // An unset variable in a service file must not silently mean "no ready file": the script
+    // waiting for it would wait for ever.
+    if (serve_options.ready_file.empty()) {
+      print_error("serve", "--ready-file must name a file (leave the option out for none)");
+      return kExitUsage;
+    }
+  }
   router::Config config;
   if (values.count("config") != 0U) {
     auto loaded = router::load_config(values["config"].as<std::string>());
@@ -27,14 +37,17 @@ int run_serve(const Arguments& arguments) {
     }
     config = std::move(loaded).value();
   } else {
-    config = router::quickstart_config(std::filesystem::current_path());
+    std::string error;
+    auto working_directory = current_directory(error);
+    if (!working_directory) {
+      print_error("serve", error + "; the quickstart keeps its journal there (or pass --config F)");
+      return kExitUsage;
+    }
+    config = router::quickstart_config(*working_directory);
   }
   spdlog::set_level(spdlog::level::from_str(config.log.level));
-  if (config.log.format == "json")
+  if (config.log.format == "json") {
     spdlog::set_formatter(std::make_unique<router::JsonLogFormatter>());
-  router::ServeOptions serve_options;
-  if (values.count("ready-file") != 0U) {
-    serve_options.ready_file = values["ready-file"].as<std::string>();
   }
   // Before any thread starts, the signal thread included: every one inherits the policy.
   if (Status scheduled = router::apply_cpu_scheduling(config.ingest.scheduling);
