@@ -8,6 +8,7 @@
 
 #include "model/limits.h"
 #include "model/timestamp.h"
+#include "router/ipc_endpoint.h"
 #include "router/zmq_envelope.h"
 #include "rules/json_document.h"
 #include "rules/rule_set_parser.h"
@@ -93,6 +94,10 @@ AdminService::AdminService(zmq::context_t& context, const journal::Journal& jour
       endpoint_(std::move(endpoint)) {}
 
 Status AdminService::bind() {
+  if (Status free = check_ipc_endpoint_is_free(endpoint_); !free.is_ok()) {
+    return Status::error(Status::Code::invalid_argument,
+                         "listen.admin: cannot bind " + endpoint_ + ": " + free.message());
+  }
   try {
     socket_.set(zmq::sockopt::router_mandatory, 1);
     socket_.set(zmq::sockopt::maxmsgsize, limits::kFrameBytesAbsoluteMax);

@@ -154,21 +154,66 @@ bool looks_like_endpoint(const std::string& text, bool wildcard) {
          (wildcard || port.find_first_not_of('0') != std::string_view::npos);
 }
 
-void read_listen(FieldReader& reader, const json& root, ListenConfig& out) {
-  if (!root.contains("listen")) return;
-  const json& section = root.at("listen");
-  if (!reader.object(section, "listen", {"ingest", "admin", "http"})) return;
-  reader.string_field(section, "listen", "ingest", false, out.ingest);
-  reader.string_field(section, "listen", "admin", false, out.admin);
-  reader.string_field(section, "listen", "http", false, out.http);
-  for (const auto& [key, endpoint] : {std::pair{"ingest", out.ingest}, {"admin", out.admin}}) {
+constexpr std::string_view kIpcScheme = "ipc://";
+constexpr std::string_view kInprocScheme = "inproc://";
+
+// An ipc:// endpoint's socket file is a path like any other in the configuration: a relative one
+// resolves against the configuration's folder, not against wherever the router was started. "*"
+// (libzmq picks a new file) and "@name" (Linux's abstract namespace: no file) are kept.
+std::string resolve_ipc_endpoint(const std::filesystem::path& base, const std::string& endpoint) {
+  if (!endpoint.starts_with(kIpcScheme)) return endpoint;
+  std::string path = endpoint.substr(kIpcScheme.size());
+  if (path.empty() || path == "*" || path.starts_with('@')) return endpoint;
+  return std::string(kIpcScheme) + resolve(base, path).string();
+}
+
+// Whether binding `endpoint` picks a fresh address each time (tcp port * or 0, ipc://*), so that
+// two listeners configured alike still get one each.
+bool binds_a_fresh_address(const std::string& endpoint) {
+  if (endpoint == "ipc://*") return true;
+  if (!endpoint.starts_with("tcp://")) return false;
+  std::string_view port = std::string_view(endpoint).substr(endpoint.rfind(':') + 1);
+  return port == "*" || port.find_first_not_of('0') == std::string_view::npos;
+}
+
+void check_listen_endpoints(FieldReader& reader, const ListenConfig& listen) {
+  for (const auto& [key, endpoint] :
+       {std::pair{"ingest", listen.ingest}, {"admin", listen.admin}}) {
     if (!reader.failed() && !looks_like_endpoint(endpoint, true)) {
       reader.fail(std::string("listen.") + key,
                   "\"" + endpoint +
                       "\" is not a ZeroMQ endpoint such as tcp://127.0.0.1:5570 (a tcp port is "
                       "0..65535 or *)");
     }
+    // No other process can connect to an inproc:// endpoint: a router listening there serves
+    // nobody.
+    if (!reader.failed() && endpoint.starts_with(kInprocScheme)) {
+      reader.fail(std::string("listen.") + key,
+                  "\"" + endpoint +
+                      "\" is an inproc:// endpoint, which no other process can reach; use tcp:// "
+                      "or ipc://");
+    }
   }
+  // With tcp the second bind fails ("Address already in use"), but libzmq unlinks an ipc socket
+  // file before it binds, so the admin socket would silently take the ingest socket's place.
+  if (!reader.failed() && listen.ingest == listen.admin && !binds_a_fresh_address(listen.ingest)) {
+    reader.fail("listen.admin", "\"" + listen.admin +
+                                    "\" is also listen.ingest; the ingest and admin sockets need "
+                                    "an endpoint each");
+  }
+}
+
+void read_listen(FieldReader& reader, const json& root, const std::filesystem::path& base,
+                 ListenConfig& out) {
+  if (!root.contains("listen")) return;
+  const json& section = root.at("listen");
+  if (!reader.object(section, "listen", {"ingest", "admin", "http"})) return;
+  reader.string_field(section, "listen", "ingest", false, out.ingest);
+  reader.string_field(section, "listen", "admin", false, out.admin);
+  reader.string_field(section, "listen", "http", false, out.http);
+  out.ingest = resolve_ipc_endpoint(base, out.ingest);
+  out.admin = resolve_ipc_endpoint(base, out.admin);
+  check_listen_endpoints(reader, out);
   if (!reader.failed() && !out.http.empty()) {
     auto colon = out.http.rfind(':');
     std::string_view port = colon == std::string::npos
@@ -323,7 +368,7 @@ void read_sections(FieldReader& reader, const json& root, const std::filesystem:
     return;
   }
   read_journal(reader, root, base, config.journal);
-  read_listen(reader, root, config.listen);
+  read_listen(reader, root, base, config.listen);
   std::string rules;
   reader.string_field(root, "", "rules", false, rules);
   // An empty name is refused rather than read as "no rules": a config template whose variable

@@ -5,6 +5,7 @@
 #include "model/canonical_json.h"
 #include "model/limits.h"
 #include "router/ack_writer.h"
+#include "router/ipc_endpoint.h"
 #include "router/zmq_envelope.h"
 
 namespace coexist::router {
@@ -38,6 +39,10 @@ IngestServer::IngestServer(zmq::context_t& context, journal::Journal& journal,
 IngestServer::~IngestServer() = default;
 
 Status IngestServer::bind() {
+  if (Status free = check_ipc_endpoint_is_free(options_.endpoint); !free.is_ok()) {
+    return Status::error(Status::Code::invalid_argument,
+                         "listen.ingest: cannot bind " + options_.endpoint + ": " + free.message());
+  }
   try {
     socket_.set(zmq::sockopt::router_mandatory, 1);
     socket_.set(zmq::sockopt::maxmsgsize, limits::kFrameBytesAbsoluteMax);

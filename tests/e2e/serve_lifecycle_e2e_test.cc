@@ -94,6 +94,18 @@ class BusyPort {
   int port_ = 0;
 };
 
+// A Unix socket file left behind by a process that is gone: nobody listens on it.
+void leave_stale_socket(const fs::path& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  EXPECT_EQ(::listen(fd, 4), 0);
+  ::close(fd);
+  ASSERT_TRUE(fs::is_socket(path));
+}
+
 // After a start-up that failed: the next start records the rules file as it is now (edited to
 // route everything `new`) as version 1, and routes by it.
 void expect_next_start_records_the_edited_rules(const fs::path& dir) {
@@ -218,6 +230,62 @@ TEST(ServeLifecycleE2eTest, DeletedWorkingDirectoryIsAUsageErrorNotAnAbort) {
     EXPECT_TRUE(contains(outcome.said, "cannot tell the working directory (was it deleted?)"))
         << outcome.said;
   }
+}
+
+// libzmq unlinks an ipc socket file before binding: the second router used to take the first
+// one's endpoint over without a word.
+TEST(ServeLifecycleE2eTest, IpcEndpointAnotherRouterServesIsRefusedAndKeepsServingThere) {
+  TempDir dir;
+  fs::create_directories(dir.path() / "first");
+  fs::create_directories(dir.path() / "second");
+  const std::string endpoint = "ipc://" + (dir.path() / "ingest.sock").string();
+  RouterProcess first(dir.path() / "first", {{"listen", {{"ingest", endpoint}}}});
+  ASSERT_TRUE(first.start());
+  std::ofstream(dir.path() / "second" / "rules.json") << kLegacyRules;
+  auto config = write_config(dir.path() / "second", "config.json", {{"ingest", endpoint}});
+  Outcome outcome = serve(dir.path(), {"--config", config.string()});
+  ASSERT_TRUE(outcome.exit_code.has_value()) << "a second router took over " << endpoint;
+  EXPECT_EQ(*outcome.exit_code, 2) << outcome.said;
+  EXPECT_TRUE(contains(outcome.said, "listen.ingest: cannot bind " + endpoint +
+                                         ": address already in use by another process"))
+      << outcome.said;
+  IngestClient client(endpoint);
+  EXPECT_EQ(client.request(kTransaction)["status"], "accepted");
+  EXPECT_EQ(first.stop(), 0);
+}
+
+// A relative socket path resolves against the config's folder, wherever the router is started
+// (this test's process runs elsewhere), and a socket file left by a killed router is replaced.
+TEST(ServeLifecycleE2eTest, RelativeIpcEndpointIsBesideTheConfigAndAStaleSocketIsReplaced) {
+  TempDir dir;
+  const fs::path socket_file = dir.path() / "ingest.sock";
+  leave_stale_socket(socket_file);
+  RouterProcess router(dir.path(), {{"listen", {{"ingest", "ipc://ingest.sock"}}}});
+  ASSERT_TRUE(router.start());
+  EXPECT_EQ(router.ingest(), "ipc://" + socket_file.string());
+  IngestClient client(router.ingest());
+  EXPECT_EQ(client.request(kTransaction)["status"], "accepted");
+  EXPECT_EQ(router.stop(), 0);
+}
+
+TEST(ServeLifecycleE2eTest, ListenEndpointsNoOtherProcessCanUseAreConfigurationErrors) {
+  TempDir dir;
+  auto shared = write_config(dir.path(), "shared.json",
+                             {{"ingest", "ipc://router.sock"}, {"admin", "ipc://router.sock"}});
+  Outcome outcome = serve(dir.path(), {"--config", shared.string()});
+  ASSERT_TRUE(outcome.exit_code.has_value());
+  EXPECT_EQ(*outcome.exit_code, 2) << outcome.said;
+  EXPECT_TRUE(contains(outcome.said, "listen.admin: \"ipc://" +
+                                         (dir.path() / "router.sock").string() +
+                                         "\" is also listen.ingest"))
+      << outcome.said;
+  auto inproc = write_config(dir.path(), "inproc.json", {{"ingest", "inproc://coexist"}});
+  outcome = serve(dir.path(), {"--config", inproc.string()});
+  ASSERT_TRUE(outcome.exit_code.has_value());
+  EXPECT_EQ(*outcome.exit_code, 2) << outcome.said;
+  EXPECT_TRUE(contains(outcome.said, "listen.ingest: \"inproc://coexist\" is an inproc://"))
+      << outcome.said;
+  EXPECT_FALSE(fs::exists(dir.path() / "journal"));
 }
 
 }  // namespace

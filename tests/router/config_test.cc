@@ -707,6 +707,65 @@ TEST(ConfigTest, TcpListenPortsMustBeRealPorts) {
   }
 }
 
+// No other process can connect to inproc://: a router listening there would serve nobody.
+TEST(ConfigTest, InprocListenEndpointsAreRefusedNamingTheKey) {
+  for (const char* key : {"ingest", "admin"}) {
+    EXPECT_EQ(error_of(std::string(R"({"listen":{")") + key + R"(":"inproc://coexist"}})"),
+              std::string("listen.") + key +
+                  ": \"inproc://coexist\" is an inproc:// endpoint, which no other process can "
+                  "reach; use tcp:// or ipc://")
+        << key;
+  }
+}
+
+// libzmq unlinks an ipc socket file before binding it: the admin socket would silently take the
+// ingest socket's place. With tcp the second bind would fail; refused here all the same.
+TEST(ConfigTest, IngestAndAdminOnOneEndpointAreRefusedNamingBoth) {
+  for (const char* endpoint :
+       {"ipc:///run/coexist/router.sock", "tcp://127.0.0.1:5570", "tcp://*:6000"}) {
+    EXPECT_EQ(error_of(std::string(R"({"listen":{"ingest":")") + endpoint + R"(","admin":")" +
+                       endpoint + R"("}})"),
+              std::string("listen.admin: \"") + endpoint +
+                  "\" is also listen.ingest; the ingest and admin sockets need an endpoint each")
+        << endpoint;
+  }
+  // The admin socket's default is as much a clash as one written out.
+  EXPECT_THAT(error_of(R"({"listen":{"ingest":"tcp://127.0.0.1:5571"}})"),
+              StartsWith("listen.admin: \"tcp://127.0.0.1:5571\" is also listen.ingest"));
+  // Two spellings of one relative path are one socket file.
+  EXPECT_THAT(error_of(R"({"listen":{"ingest":"ipc://run/router.sock",
+                                     "admin":"ipc://./run/../run/router.sock"}})"),
+              StartsWith("listen.admin: \"ipc:///srv/coexist/conf/run/router.sock\" is also"));
+}
+
+TEST(ConfigTest, IngestAndAdminMayBothAskForAFreshAddress) {
+  for (const char* endpoint : {"tcp://127.0.0.1:*", "tcp://127.0.0.1:0", "ipc://*"}) {
+    Config config = accepted(std::string(R"({"listen":{"ingest":")") + endpoint + R"(","admin":")" +
+                             endpoint + R"("}})");
+    EXPECT_EQ(config.listen.ingest, endpoint);
+    EXPECT_EQ(config.listen.admin, endpoint);
+  }
+}
+
+// A socket file is a path like every other in the configuration: relative to its folder, not to
+// wherever the router happens to be started, so the ready file names an absolute path.
+TEST(ConfigTest, RelativeIpcPathsResolveAgainstTheBase) {
+  Config config = accepted(R"({"listen":{"ingest":"ipc://ingest.sock",
+                                         "admin":"ipc://../run/admin.sock"}})");
+  EXPECT_EQ(config.listen.ingest, "ipc:///srv/coexist/conf/ingest.sock");
+  EXPECT_EQ(config.listen.admin, "ipc:///srv/coexist/run/admin.sock");
+}
+
+TEST(ConfigTest, AbsoluteWildcardAndAbstractIpcEndpointsAreKept) {
+  Config config = accepted(R"({"listen":{"ingest":"ipc:///run/coexist/ingest.sock",
+                                         "admin":"ipc://@coexist-admin"}})");
+  EXPECT_EQ(config.listen.ingest, "ipc:///run/coexist/ingest.sock");
+  EXPECT_EQ(config.listen.admin, "ipc://@coexist-admin");
+  EXPECT_EQ(accepted(R"({"listen":{"ingest":"ipc://*"}})").listen.ingest, "ipc://*");
+  EXPECT_THAT(error_of(R"({"listen":{"ingest":"ipc://"}})"),
+              StartsWith(R"(listen.ingest: "ipc://" is not a ZeroMQ endpoint)"));
+}
+
 TEST(ConfigTest, HttpWithoutPortIsRefused) {
   EXPECT_EQ(
       error_of(R"({"listen":{"http":"localhost"}})"),
