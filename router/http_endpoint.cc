@@ -10,6 +10,8 @@ namespace coexist::router {
 
 namespace {
 constexpr std::chrono::milliseconds kListenStartMax{5000};
+// Connections served at once (see start()); the others wait for a thread in accept's queue.
+constexpr std::size_t kServerThreads = 32;
 }  // namespace
 
 HttpEndpoint::HttpEndpoint(const Metrics& metrics, std::function<bool()> ready,
@@ -52,8 +54,7 @@ Status HttpEndpoint::start(const std::string& host_port) {
   // it routes, with no limit by default, and this version (0.11) ignores its own limit for a
   // chunked body: a POST of endless chunks to /metrics would grow the router until it ran out.
   // So a request that announces any body is answered 413 before the body is read, and the
-  // connection is closed. A client that dribbles its request or never reads the answer holds one
-  // of the server's few threads for 2 s at most, so /readyz keeps answering the orchestrator.
+  // connection is closed.
   server_->set_pre_routing_handler([](const httplib::Request& request,
                                       httplib::Response& response) {
     bool has_body =
@@ -65,6 +66,13 @@ Status HttpEndpoint::start(const std::string& host_port) {
     response.set_content("these endpoints take no request body\n", "text/plain");
     return httplib::Server::HandlerResponse::Handled;
   });
+  // cpp-httplib serves each connection on a thread of a fixed pool (8 here by default): a
+  // connection holds its thread while it waits for a request (keep-alive timeout, 5 s by
+  // default) and while each read or write of it progresses within its timeout. A few idle
+  // connections (a scraper's, a port scan) then left /readyz unanswered for seconds, and the
+  // orchestrator took the router for unready. So: a larger pool, and 1 s to start a request.
+  server_->new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
+  server_->set_keep_alive_timeout(1);
   server_->set_read_timeout(2, 0);
   server_->set_write_timeout(2, 0);
   server_->Get("/livez", [](const httplib::Request&, httplib::Response& response) {

@@ -1,12 +1,18 @@
 #include "router/http_endpoint.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "router/metrics.h"
 
@@ -89,6 +95,38 @@ TEST(HttpEndpointTest, APortFreedByAStoppedEndpointCanBeBoundAgain) {
   auto again = endpoint(metrics);
   Status status = again->start(address);
   EXPECT_TRUE(status.is_ok()) << status.to_string();
+}
+
+// Idle connections (a scraper keeping one open, a port scan) must not keep /readyz from the
+// orchestrator: with cpp-httplib's defaults, 8 silent connections held all its threads for 5 s.
+TEST(HttpEndpointTest, ReadyzAnswersPromptlyBesideManyIdleConnections) {
+  router::Metrics metrics;
+  auto http = endpoint(metrics);
+  ASSERT_TRUE(http->start("127.0.0.1:0").is_ok());
+  const std::string address = http->address();
+  const auto colon = address.rfind(':');
+  sockaddr_in target{};
+  target.sin_family = AF_INET;
+  target.sin_port = htons(static_cast<std::uint16_t>(std::stoi(address.substr(colon + 1))));
+  ASSERT_EQ(::inet_pton(AF_INET, address.substr(0, colon).c_str(), &target.sin_addr), 1);
+  std::vector<int> idle;
+  for (int i = 0; i < 24; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&target), sizeof target), 0);
+    idle.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // each is taken by a thread
+  httplib::Client client("http://" + address);
+  client.set_connection_timeout(0, 500'000);
+  client.set_read_timeout(0, 500'000);
+  const auto asked = std::chrono::steady_clock::now();
+  auto readyz = client.Get("/readyz");
+  const auto waited = std::chrono::steady_clock::now() - asked;
+  for (int fd : idle) ::close(fd);
+  ASSERT_TRUE(readyz) << "no answer within 0.5 s beside 24 idle connections";
+  EXPECT_EQ(readyz->status, 200);
+  EXPECT_LT(waited, std::chrono::milliseconds(500));
 }
 
 }  // namespace
