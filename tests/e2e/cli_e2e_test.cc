@@ -295,6 +295,26 @@ TEST(CliExitCodesTest, MissingJournalIsFourAndUnknownCommandIsTwo) {
   EXPECT_EQ(coexist(dir, {"send", "--bogus"}).exit_code, 2);
 }
 
+TEST_F(CliE2eTest, JournalAndConfigTogetherAreAUsageErrorNotAGuess) {
+  ASSERT_EQ(send(write_lines(dir_, "one.jsonl", {sample_transaction(1)})).exit_code, 0);
+  for (const char* command : {"verify", "stats", "list"}) {
+    auto both = coexist(dir_, {"journal", command, "--journal", router_.journal_dir().string(),
+                               "--config", router_.config_path().string()});
+    EXPECT_EQ(both.exit_code, 2) << command << ": " << both.err;
+    EXPECT_NE(both.err.find("--journal and --config both name a journal"), std::string::npos)
+        << both.err;
+  }
+  EXPECT_EQ(journal({"verify"}).exit_code, 0) << "either alone still works";
+}
+
+TEST_F(CliE2eTest, ExportRefusesOutputWhichItWouldIgnore) {
+  auto refused = journal({"export", "--output", "json"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("output"), std::string::npos) << refused.err;
+  EXPECT_EQ(journal({"export", "--help"}).out.find("--output"), std::string::npos);
+  EXPECT_EQ(journal({"export", "--format", "csv"}).exit_code, 0);
+}
+
 TEST_F(CliE2eTest, FailedExportLeavesAnEarlierExportAsItWas) {
   ASSERT_EQ(send(write_lines(dir_, "two.jsonl", {sample_transaction(1), sample_transaction(2)}))
                 .exit_code,

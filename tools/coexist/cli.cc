@@ -30,14 +30,23 @@ std::optional<int> parse_options(const Arguments& arguments, const po::options_d
   return std::nullopt;
 }
 
-void add_journal_options(po::options_description& options) {
+void add_journal_options(po::options_description& options, bool with_output) {
   options.add_options()("journal", po::value<std::string>(), "journal directory (read-only)")(
-      "config", po::value<std::string>(), "take the journal directory from this router config")(
-      "output", po::value<std::string>()->default_value("table"), "table | json");
+      "config", po::value<std::string>(), "take the journal directory from this router config");
+  if (with_output) {
+    options.add_options()("output", po::value<std::string>()->default_value("table"),
+                          "table | json");
+  }
 }
 
 std::optional<std::filesystem::path> journal_directory(const po::variables_map& values,
                                                        std::string& error) {
+  if (values.count("journal") != 0U && values.count("config") != 0U) {
+    // Which would win is a guess a script should not have to make: an audit of the wrong
+    // journal would pass just as well.
+    error = "--journal and --config both name a journal: give one of them";
+    return std::nullopt;
+  }
   if (values.count("journal") != 0U)
     return std::filesystem::path(values["journal"].as<std::string>());
   if (values.count("config") != 0U) {

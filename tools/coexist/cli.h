@@ -38,8 +38,8 @@ struct Arguments {
                                                const std::string& synopsis,
                                                po::variables_map& values);
 
-// Adds --journal, --config and --output to `options`.
-void add_journal_options(po::options_description& options);
+// Adds --journal, --config and, unless the command has no use for it, --output to `options`.
+void add_journal_options(po::options_description& options, bool with_output = true);
 
 // The journal directory chosen by --journal, else by --config's journal.path, else the
 // quickstart's ./coexist-data/journal. Sets `error` on a bad --config.

@@ -121,7 +121,8 @@ std::string append_record(const std::string& format, const journal::RecordView& 
 
 int scan(const Arguments& arguments, const std::string& synopsis, bool is_export) {
   po::options_description options("options");
-  add_journal_options(options);
+  // Export's shape is --format's: an --output it would ignore is not offered.
+  add_journal_options(options, /*with_output=*/!is_export);
   add_filter_options(options);
   if (is_export) {
     options.add_options()("format", po::value<std::string>()->default_value("jsonl"),
