@@ -154,7 +154,10 @@ Result<VerifyReport> verify(const Journal& journal, const std::optional<Digest>&
   }
   if (!scan.is_ok()) {
     if (scan.code() != Status::Code::corruption) return scan;
-    fail(report, expected_seq, scan.message());
+    // Before the first record, the rules history is read: a rules record that cannot be decoded
+    // is no record's fault (seq 0: none), while one of the transactions' is expected_seq's.
+    const bool in_rules_history = expected_seq == 1 && !journal.rule_sets().is_ok();
+    fail(report, in_rules_history ? 0 : expected_seq, scan.message());
   }
   report.rules = history.head();
   if (report.ok && digest) check_digest(*digest, history, report);

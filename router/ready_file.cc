@@ -17,8 +17,11 @@ Status cannot_write(const std::filesystem::path& file, int error) {
 }
 
 // Writes all of `text` to a new file at `path` (mode 0644 before the umask); 0 or the errno.
-int write_whole_file(const std::filesystem::path& path, const std::string& text) {
+// `opened` tells whether `path` was opened (and so is ours to remove on failure): a directory
+// or a file we may not write is left as it was.
+int write_whole_file(const std::filesystem::path& path, const std::string& text, bool& opened) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  opened = fd >= 0;
   if (fd < 0) return errno;
   std::size_t written = 0;
   int error = 0;
@@ -56,8 +59,8 @@ Status ReadyFile::prepare(const nlohmann::json& content) {
   // than at publish.
   std::error_code ignored;
   if (std::filesystem::is_directory(file_, ignored)) return cannot_write(file_, EISDIR);
-  temporary_written_ = true;  // from here on, whatever part of it exists is removed on failure
-  if (int error = write_whole_file(temporary_, content.dump() + "\n"); error != 0) {
+  const int error = write_whole_file(temporary_, content.dump() + "\n", temporary_written_);
+  if (error != 0) {
     discard_temporary();
     return cannot_write(temporary_, error);
   }

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -174,6 +175,61 @@ TEST(OutputFileTest, FailuresToOpenSayWhy) {
 TEST(OutputFileTest, AWriteThatFailsMidwaySaysWhyAtCommit) {
   EXPECT_EQ(export_to("/dev/full", std::string(200 * 1024, 'x')),
             "cannot write /dev/full: No space left on device");
+}
+
+
+// Pids repeat (every container's first process is pid 1): a partial file that another writer
+// with our pid has open, or one a `kill -9` left, is never removed or written through.
+TEST(OutputFileTest, APartialFileWithOurPidIsLeftAloneNotTakenOver) {
+  TempDir dir;
+  const fs::path target = dir.path() / "export.csv";
+  fs::path other = target;
+  other.concat(".partial-" + std::to_string(::getpid()));
+  write_file(other, "another writer's half\n");
+  EXPECT_EQ(export_to(target.string(), "complete\n"), "");
+  EXPECT_EQ(read_file(target), "complete\n");
+  EXPECT_EQ(read_file(other), "another writer's half\n");
+}
+
+// Root exporting over a service account's file keeps it that account's, as `>` would.
+TEST(OutputFileTest, AReplacedFileKeepsItsOwnerWhereWeMay) {
+  if (::geteuid() != 0) GTEST_SKIP() << "only root may give a file to another owner";
+  TempDir dir;
+  const fs::path target = dir.path() / "export.csv";
+  write_file(target, "old\n");
+  ASSERT_EQ(::chown(target.c_str(), 65534, 65534), 0);
+  ASSERT_EQ(::chmod(target.c_str(), 0640), 0);
+  EXPECT_EQ(export_to(target.string(), "new\n"), "");
+  struct stat status {};
+  ASSERT_EQ(::stat(target.c_str(), &status), 0);
+  EXPECT_EQ(status.st_uid, 65534U);
+  EXPECT_EQ(status.st_gid, 65534U);
+  EXPECT_EQ(status.st_mode & 07777U, 0640U);
+  EXPECT_EQ(read_file(target), "new\n");
+}
+
+TEST(OutputFileTest, WritesToKnowsTheFileThroughAnyNameOrDescriptor) {
+  TempDir dir;
+  const fs::path journal_file = dir.path() / "data.mdb";
+  write_file(journal_file, "journal");
+  fs::create_hard_link(journal_file, dir.path() / "other-name");
+  fs::create_symlink(journal_file, dir.path() / "link");
+  for (const std::string& path : {journal_file.string(), (dir.path() / "other-name").string(),
+                                 (dir.path() / "link").string()}) {
+    OutputFile file(path);
+    ASSERT_TRUE(file.open().is_ok()) << path;
+    EXPECT_TRUE(file.writes_to(journal_file)) << path;
+  }
+  int descriptor = ::open(journal_file.c_str(), O_WRONLY | O_APPEND);
+  ASSERT_GE(descriptor, 0);
+  OutputFile through_descriptor("/dev/fd/" + std::to_string(descriptor));
+  ASSERT_TRUE(through_descriptor.open().is_ok());
+  EXPECT_TRUE(through_descriptor.writes_to(journal_file));
+  ::close(descriptor);
+  OutputFile elsewhere((dir.path() / "export.csv").string());
+  ASSERT_TRUE(elsewhere.open().is_ok());
+  EXPECT_FALSE(elsewhere.writes_to(journal_file));
+  EXPECT_EQ(read_file(journal_file), "journal") << "nothing committed, nothing replaced";
 }
 
 }  // namespace

@@ -837,6 +837,47 @@ TEST_F(CliDamagedJournalTest, TransactionTextThatIsNotJsonIsAJournalErrorNotInva
   EXPECT_EQ(json_lines(rest.out).size(), 2U);
 }
 
+// Text appended to a stored transaction (`…},"route":"new"`) is still valid JSON inside the
+// export object, where it would add or override fields: the transaction is judged on its own.
+TEST_F(CliDamagedJournalTest, TextAppendedToATransactionIsNotPassedOnAsFields) {
+  {
+    Tamperer tamper(journal_dir_);
+    const std::string stored = tamper.get(2);  // the view points into it
+    auto view = journal::decode_record(2, stored).value();
+    journal::RecordFields fields = journal::fields_of(view);
+    const std::string injected =
+        std::string(fields.canonical) + R"(,"route":"new","debit_total":"0.01")";
+    fields.canonical = injected;
+    std::string body;
+    journal::encode_body(fields, body);
+    journal::Hash hash = journal::chain_hash(view.hash, 2, journal::kRecordVersion, body);
+    std::string record(1, static_cast<char>(journal::kRecordVersion));
+    record.append(reinterpret_cast<const char*>(hash.data()), hash.size());
+    tamper.put(2, record + body);
+  }
+  const std::string says = "record 2's stored transaction is not valid JSON";
+  for (const auto& command : std::vector<std::vector<std::string>>{
+           {"show", "2"}, {"list", "--output", "json"}, {"export"}, {"export", "--format", "csv"}}) {
+    auto result = journal(command);
+    EXPECT_EQ(result.exit_code, 4) << command.front() << ": " << result.out;
+    EXPECT_NE(result.err.find(says), std::string::npos) << result.err;
+    EXPECT_EQ(result.out.find("0.01"), std::string::npos) << command.front() << ": " << result.out;
+  }
+}
+
+// Renamed onto data.mdb, an export would replace the journal itself.
+TEST_F(CliDamagedJournalTest, TheJournalsOwnFilesAreRefusedAsOutput) {
+  fs::create_symlink(journal_dir_ / "data.mdb", dir_.path() / "innocent.jsonl");
+  for (const fs::path& out : {journal_dir_ / "data.mdb", dir_.path() / "innocent.jsonl",
+                              journal_dir_ / "lock.mdb"}) {
+    auto result = journal({"export", "--out", out.string()});
+    EXPECT_EQ(result.exit_code, 2) << out << ": " << result.err;
+    EXPECT_NE(result.err.find("is the journal's own"), std::string::npos) << result.err;
+  }
+  auto verify = journal({"verify"});
+  EXPECT_EQ(verify.exit_code, 0) << "the journal is intact: " << verify.out << verify.err;
+}
+
 TEST_F(CliDamagedJournalTest, FieldThatIsNotUtf8IsAJournalErrorNotInvalidOutput) {
   {
     Tamperer tamper(journal_dir_);

@@ -208,5 +208,16 @@ TEST(VerifyTest, CanonicalTransactionLongerThanTheRequestLimitVerifies) {
   EXPECT_TRUE(report.ok) << report.problem;
 }
 
+
+TEST(VerifyTest, AnUndecodableRulesVersionIsNoRecordsFault) {
+  TempDir dir;
+  auto path = journal_with(dir, 2);
+  { Tamperer(path).put_rules(1, std::string("\x02garbage")); }
+  auto report = verify_at(path);
+  EXPECT_FALSE(report.ok);
+  EXPECT_NE(report.problem.find("rules version 1"), std::string::npos) << report.problem;
+  EXPECT_EQ(report.first_bad_seq, 0U) << "record 1 is sound: the rules history is not";
+}
+
 }  // namespace
 }  // namespace coexist::test

@@ -60,6 +60,22 @@ TEST(ReadyFileTest, DirectoryInTheWayIsRefusedWhenPreparedAndLeavesNoTemporaryFi
   EXPECT_FALSE(fs::exists(dir.path() / "adir.tmp"));
 }
 
+// F.tmp is ours only once we have opened it: something already there that we cannot write
+// (here a directory) is refused and left as it was.
+TEST(ReadyFileTest, ATemporaryNameAlreadyTakenIsLeftAlone) {
+  TempDir dir;
+  auto file = dir.path() / "ready.json";
+  fs::create_directory(dir.path() / "ready.json.tmp");
+  {
+    ReadyFile ready(file);
+    Status prepared = ready.prepare(kContent);
+    ASSERT_FALSE(prepared.is_ok());
+    EXPECT_EQ(prepared.message(),
+              "cannot write ready file " + file.string() + ".tmp: Is a directory");
+  }
+  EXPECT_TRUE(fs::is_directory(dir.path() / "ready.json.tmp")) << "not ours to remove";
+}
+
 TEST(ReadyFileTest, FailedPublishSaysWhyAndRemovesTheTemporaryFile) {
   TempDir dir;
   auto file = dir.path() / "adir";

@@ -160,6 +160,15 @@ int scan(const Arguments& arguments, const std::string& synopsis, bool is_export
       print_error(arguments.command, opened.message());
       return kExitUsage;
     }
+    // Renamed onto data.mdb, the export would replace the journal: a router writing it carries
+    // on into the unlinked file, and every transaction it acknowledged is gone at its restart.
+    for (const char* own : {"data.mdb", "lock.mdb", "writer.lock"}) {
+      if (file->writes_to(journal->path() / own)) {
+        print_error(arguments.command, "--out " + file->path() + " is the journal's own " + own +
+                                           ": writing the export there would destroy the journal");
+        return kExitUsage;
+      }
+    }
   }
   std::ostream& out = file ? file->stream() : std::cout;
   std::string buffer;

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <random>
 
 #include "model/assert.h"
 
@@ -21,16 +23,16 @@ std::string directory_of(const fs::path& file) {
   return directory.ends_with('/') ? directory : directory + "/";
 }
 
-// A new file, never one that was there: a name left by an earlier process that had our pid (and
-// was killed with SIGKILL) is removed first, so we never write through someone else's link.
-int create_new_file(const fs::path& path) {
-  constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
-  int descriptor = ::open(path.c_str(), kFlags, 0666);
-  if (descriptor < 0 && errno == EEXIST) {
-    ::unlink(path.c_str());
-    descriptor = ::open(path.c_str(), kFlags, 0666);
-  }
-  return descriptor;
+// The partial file's name: our pid (for whoever finds one a `kill -9` left) and a random tag,
+// since a pid is not unique across the processes that may write beside F: every container's
+// first process is pid 1, and NFS clients share directories.
+fs::path partial_name(const fs::path& target) {
+  static std::random_device random;
+  char tag[9];
+  std::snprintf(tag, sizeof tag, "%08x", static_cast<unsigned>(random()));
+  fs::path partial = target;
+  partial.concat(".partial-" + std::to_string(::getpid()) + "-" + tag);
+  return partial;
 }
 
 // fsync(2) on the directory, so that the rename survives a crash. A directory we cannot open
@@ -90,10 +92,16 @@ Status OutputFile::open_in_place() {
 }
 
 Status OutputFile::create_partial() {
-  partial_ = target_.file;
-  partial_->concat(".partial-" + std::to_string(::getpid()));
-  removal_.emplace(*partial_);  // before the file exists: no moment where it is unguarded
-  int descriptor = create_new_file(*partial_);
+  // O_EXCL: a name that is taken is another writer's (or a leftover): never removed, skipped.
+  constexpr int kAttemptsMax = 16;
+  int descriptor = -1;
+  for (int attempt = 0; attempt < kAttemptsMax && descriptor < 0; ++attempt) {
+    partial_ = partial_name(target_.file);
+    removal_.reset();
+    removal_.emplace(*partial_);  // before the file exists: no moment where it is unguarded
+    descriptor = ::open(partial_->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (descriptor < 0 && errno != EEXIST) break;
+  }
   if (descriptor < 0) {
     const int why = errno;
     removal_.reset();
@@ -106,6 +114,16 @@ Status OutputFile::create_partial() {
   }
   buffer_.attach(descriptor);
   return Status::ok();
+}
+
+bool OutputFile::writes_to(const fs::path& file) const {
+  struct stat other {};
+  if (::stat(file.c_str(), &other) != 0) return false;
+  struct stat ours {};
+  const bool known = target_.kind == OutputTarget::Kind::descriptor
+                         ? ::fstat(target_.descriptor, &ours) == 0
+                         : ::stat(target_.file.c_str(), &ours) == 0;
+  return known && ours.st_dev == other.st_dev && ours.st_ino == other.st_ino;
 }
 
 Status OutputFile::commit() {
@@ -121,6 +139,9 @@ Status OutputFile::commit() {
 Status OutputFile::replace_target() {
   const int descriptor = buffer_.descriptor();
   const std::string partial = partial_->string();
+  // Owner first (a chown clears set-id bits), and only where allowed: anyone else's export
+  // becomes theirs, as a copy would, while root keeps a service account's file readable to it.
+  if (target_.owner) (void)::fchown(descriptor, target_.owner->first, target_.owner->second);
   if (target_.permissions && ::fchmod(descriptor, static_cast<mode_t>(*target_.permissions)) != 0) {
     return error("cannot give " + partial + " the permissions of the file it replaces", errno);
   }

@@ -46,6 +46,9 @@ class OutputFile {
   // directory's fsync comes after it (the new file is then in place but maybe not durable).
   [[nodiscard]] Status commit();
   [[nodiscard]] const std::string& path() const { return path_; }
+  // Whether, once open, the output lands in `file` (the same device and inode: through any name,
+  // link or descriptor). False when either does not exist.
+  [[nodiscard]] bool writes_to(const std::filesystem::path& file) const;
 
  private:
   Status open_descriptor();

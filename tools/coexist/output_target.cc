@@ -83,6 +83,7 @@ Result<OutputTarget> resolve_output_target(const std::string& path) {
     if (S_ISREG(status.st_mode)) {
       target.kind = OutputTarget::Kind::replace;
       target.permissions = static_cast<fs::perms>(status.st_mode & 07777U);
+      target.owner.emplace(status.st_uid, status.st_gid);
       return target;
     }
     if (!S_ISLNK(status.st_mode)) {

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "model/status.h"
 
@@ -30,6 +31,8 @@ struct OutputTarget {
   int descriptor = -1;         // descriptor: the one the path names (/dev/stdout → 1)
   std::filesystem::path file;  // in_place: what to open; replace: the file to replace
   std::optional<std::filesystem::perms> permissions;  // replace: the existing file's, to keep
+  // replace: the existing file's owner and group, kept where we may (root, or our own file)
+  std::optional<std::pair<unsigned, unsigned>> owner;
   bool through_link = false;                          // `file` was reached through a link
 };
 

@@ -12,15 +12,18 @@ std::string damaged(const journal::RecordView& record, std::string_view what) {
 
 std::string RecordDamageCheck::in_export(const journal::RecordView& record,
                                          std::string_view exported) {
-  if (validator_.is_valid(exported)) return {};
-  // Only on a damaged record: say which part. The export escapes every other field, so what is
-  // left when the transaction is sound is a field that is not UTF-8.
+  // The transaction on its own first: text appended to it (`…},"route":"new"`) is still valid
+  // inside the export object, where it would add or override fields.
   std::string problem = in_transaction(record);
-  return problem.empty() ? damaged(record, "stored fields are not valid UTF-8") : problem;
+  if (!problem.empty()) return problem;
+  if (validator_.is_valid(exported)) return {};
+  // The export escapes every other field, so what is left is a field that is not UTF-8.
+  return damaged(record, "stored fields are not valid UTF-8");
 }
 
 std::string RecordDamageCheck::in_transaction(const journal::RecordView& record) {
-  if (validator_.is_valid(record.canonical)) return {};
+  // Canonical JSON is an object and has no whitespace: it starts with '{'.
+  if (record.canonical.starts_with('{') && validator_.is_valid(record.canonical)) return {};
   return damaged(record, "stored transaction is not valid JSON");
 }
 

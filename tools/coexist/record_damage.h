@@ -16,8 +16,9 @@ namespace coexist::cli {
 
 class RecordDamageCheck {
  public:
-  // Empty when `exported`, the object append_export_json wrote for `record`, is valid JSON; else
-  // the message for the operator, naming the record.
+  // Empty when the record's stored transaction is a JSON object on its own (in_transaction) and
+  // `exported`, the object append_export_json wrote for `record`, is valid JSON; else the message
+  // for the operator, naming the record.
   [[nodiscard]] std::string in_export(const journal::RecordView& record, std::string_view exported);
   // The same for the record's stored transaction alone (CSV's `transaction` column).
   [[nodiscard]] std::string in_transaction(const journal::RecordView& record);

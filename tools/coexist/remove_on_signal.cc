@@ -19,7 +19,8 @@ namespace {
 
 // The signals whose default action ends the process and that a user, a supervisor or our own
 // writes (SIGXFSZ) may send while a file is half-written.
-constexpr std::array<int, 5> kSignals = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGXFSZ};
+constexpr std::array<int, 10> kSignals = {SIGHUP,  SIGINT,  SIGQUIT,   SIGTERM, SIGXFSZ,
+                                          SIGALRM, SIGUSR1, SIGUSR2,   SIGXCPU, SIGVTALRM};
 
 struct GuardedSignal {
   int number = 0;

@@ -2,7 +2,8 @@
 
 // Removes a half-written file when a signal ends the process before the file is complete:
 // Ctrl-C (SIGINT), `timeout` and service managers (SIGTERM), a closed terminal (SIGHUP), SIGQUIT,
-// and SIGXFSZ (the write itself passed `ulimit -f`). The handler unlinks the file, puts back the
+// SIGXFSZ (the write itself passed `ulimit -f`), SIGXCPU (`ulimit -t`), and the signals whose
+// default also ends a process that scripts send (SIGALRM, SIGUSR1, SIGUSR2, SIGVTALRM). The handler unlinks the file, puts back the
 // action the signal had before and raises it again, so the signal then does what it would have
 // done anyway: the process still ends "killed by SIGINT" (exit status 130 in the shell), with a
 // core dump where the default makes one. A signal that was ignored when the guard was made
