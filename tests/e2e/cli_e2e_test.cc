@@ -135,14 +135,19 @@ TEST(CliSendExitCodesTest, ARetryableErrorOutranksARejection) {
         R"({"status":"rejected","error":{"code":"unbalanced","message":"x"}})",
         R"({"status":"error","error":{"code":"journal_full","message":"y"}})"};
     for (const char* outcome : outcomes) {
-      zmq::message_t identity;
-      zmq::message_t request;
-      if (!fake.recv(identity) || !fake.recv(request)) return;
-      auto transaction = nlohmann::json::parse(request.to_string());
+      std::vector<zmq::message_t> frames;  // [identity][request id][empty][transaction]
+      do {
+        zmq::message_t frame;
+        if (!fake.recv(frame)) return;
+        frames.push_back(std::move(frame));
+      } while (frames.back().more());
+      auto transaction = nlohmann::json::parse(frames.back().to_string());
       auto ack = nlohmann::json::parse(outcome);
       ack["id"] = transaction["id"];  // an ack names what it answers
       ack["source"] = transaction["source"];
-      fake.send(identity, zmq::send_flags::sndmore);
+      for (std::size_t i = 0; i + 1 < frames.size(); ++i) {
+        fake.send(frames[i], zmq::send_flags::sndmore);  // the envelope goes back with it
+      }
       fake.send(zmq::buffer(ack.dump()), zmq::send_flags::none);
     }
   });

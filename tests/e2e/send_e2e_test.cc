@@ -1,5 +1,6 @@
 // End-to-end: `coexist send` labels every ack with the line it answers, also when requests are
 // lost on the way (a broken connection), and never sends a line the router can only refuse.
+// Each request carries its line number as a request id, which the ack comes back with.
 
 #include <gtest/gtest.h>
 
@@ -51,23 +52,31 @@ TEST(SendE2eTest, ALineOverTheRequestLimitIsRefusedWithoutCostingTheLinesAfterIt
 }
 
 // A ROUTER in the test's place: it reads `requests` requests and answers them as `answer` says
-// (an empty string: no answer, as if the request was lost).
+// (an empty string: no answer, as if the request was lost), with the envelope they came with,
+// as the router does; or without it when `keep_envelope` is false, as routers before request
+// ids did.
 class FakeRouter {
  public:
   using Answer = std::function<std::string(std::size_t index, const std::string& request)>;
-  FakeRouter(std::size_t requests, Answer answer) {
+  FakeRouter(std::size_t requests, Answer answer, bool keep_envelope = true) {
     socket_.set(zmq::sockopt::linger, 0);
     socket_.set(zmq::sockopt::rcvtimeo, 10000);
     socket_.bind("tcp://127.0.0.1:*");
     endpoint_ = socket_.get(zmq::sockopt::last_endpoint);
-    thread_ = std::thread([this, requests, answer = std::move(answer)] {
+    thread_ = std::thread([this, requests, keep_envelope, answer = std::move(answer)] {
       for (std::size_t i = 0; i < requests; ++i) {
-        zmq::message_t identity;
-        zmq::message_t request;
-        if (!socket_.recv(identity) || !socket_.recv(request)) return;
-        std::string reply = answer(i, request.to_string());
+        std::vector<zmq::message_t> frames;
+        do {
+          zmq::message_t frame;
+          if (!socket_.recv(frame)) return;
+          frames.push_back(std::move(frame));
+        } while (frames.back().more());
+        std::string reply = answer(i, frames.back().to_string());
         if (reply.empty()) continue;
-        (void)socket_.send(identity, zmq::send_flags::sndmore);
+        const std::size_t envelope = keep_envelope ? frames.size() - 1 : 1;
+        for (std::size_t f = 0; f < envelope; ++f) {
+          (void)socket_.send(frames[f], zmq::send_flags::sndmore);
+        }
         (void)socket_.send(zmq::buffer(reply), zmq::send_flags::none);
       }
     });
@@ -116,17 +125,42 @@ TEST(SendE2eTest, AcksAfterALostRequestAreMatchedToTheirOwnLines) {
   EXPECT_EQ(acks[2]["seq"], 3) << "line 3's own ack, not line 2's label on it";
 }
 
-TEST(SendE2eTest, AnAckNamingNoLineInFlightStopsSendWithExitThree) {
+// A line and its corrected resubmission carry the same source and id: when the first is lost,
+// the second's ack must not be taken for it.
+TEST(SendE2eTest, ALostLineIsNotAnsweredByALaterOneWithTheSameId) {
+  TempDir dir;
+  const std::string first = sample_transaction(7);
+  std::string second = first;
+  second.replace(second.find("sample transaction"), 6, "SAMPLE");  // same id, other content
+  CommandResult result;
+  {
+    FakeRouter fake(2, [](std::size_t index, const std::string& request) {
+      return index == 0 ? std::string() : accepted_ack(request, 1);  // the first is lost
+    });
+    result = coexist(dir, {"send", "--endpoint", fake.endpoint(), "--window", "2",
+                           write_lines(dir, "same-id.jsonl", {first, second}).string()});
+  }
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  auto acks = json_lines(result.out);
+  ASSERT_EQ(acks.size(), 2U) << result.out;
+  EXPECT_EQ(acks[0]["line"], 1);
+  EXPECT_EQ(acks[0]["status"], "error") << "line 1 was never answered: " << acks[0].dump();
+  EXPECT_EQ(acks[1]["line"], 2);
+  EXPECT_EQ(acks[1]["status"], "accepted") << acks[1].dump();
+}
+
+TEST(SendE2eTest, AnAckWithoutItsRequestIdStopsSendWithExitThree) {
   TempDir dir;
   CommandResult result;
   {
     FakeRouter fake(
-        1, [](std::size_t, const std::string&) { return accepted_ack(sample_transaction(99), 1); });
+        1, [](std::size_t, const std::string& request) { return accepted_ack(request, 1); },
+        /*keep_envelope=*/false);
     result = coexist(dir, {"send", "--endpoint", fake.endpoint(),
                            write_lines(dir, "one.jsonl", {sample_transaction(1)}).string()});
   }
   EXPECT_EQ(result.exit_code, 3) << result.err;
-  EXPECT_NE(result.err.find("matches no line in flight"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("without the request id"), std::string::npos) << result.err;
   auto acks = json_lines(result.out);
   ASSERT_EQ(acks.size(), 1U) << result.out;
   EXPECT_EQ(acks[0]["status"], "error");

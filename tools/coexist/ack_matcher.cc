@@ -33,9 +33,9 @@ ExpectedAck AckMatcher::take_oldest() {
   return oldest;
 }
 
-std::optional<AckMatcher::Match> AckMatcher::match(const std::vector<AckIdentity>& named) {
+std::optional<AckMatcher::Match> AckMatcher::match(std::size_t line) {
   auto answered = in_flight_.begin();
-  while (answered != in_flight_.end() && (answered->local_ack || answered->identities != named)) {
+  while (answered != in_flight_.end() && (answered->local_ack || answered->line != line)) {
     ++answered;
   }
   if (answered == in_flight_.end()) return std::nullopt;

@@ -8,10 +8,11 @@
 // reconnects and sends the rest, and from then on the next ack answers a later line. Labelling
 // it with the oldest line would report a line that was never journaled as accepted.
 //
-// Acks say what they answer: each transaction's ack carries its source and id, and a request
-// refused as a whole (malformed JSON, say) names nothing. The same parser the router runs tells
-// what each line's ack will name, so an ack is matched to the oldest line in flight expecting
-// exactly that, and the lines it passes over are known to be lost.
+// So every request carries its line number as a request id, in the envelope ZeroMQ's REQ
+// sockets use ([request id][empty][payload]), which the router sends back with the ack
+// (router/zmq_envelope.h). An ack is matched to its line exactly; the older lines in flight it
+// passes over were lost. (Matching by the source and id an ack names is not enough: two lines
+// may carry the same ones, a transaction and its corrected resubmission.)
 
 #include <cstddef>
 #include <deque>
@@ -29,10 +30,10 @@ namespace coexist::cli {
 using AckIdentity = std::pair<std::string, std::string>;
 
 struct ExpectedAck {
-  std::size_t line = 0;  // in the input, from 1, blank lines counted
+  std::size_t line = 0;  // in the input, from 1, blank lines counted; also the request id
   bool is_array = false;
   // Per transaction, as the router will name them ("" where the element has none); empty when
-  // the router refuses the request as a whole.
+  // the router refuses the request as a whole. For the ack printed when none comes.
   std::vector<AckIdentity> identities;
   // Set for a line answered here without sending it (see expect_line): the ack to print.
   std::optional<std::string> local_ack;
@@ -59,9 +60,9 @@ class AckMatcher {
     std::vector<ExpectedAck> passed_over;
     ExpectedAck answered;
   };
-  // The oldest line in flight whose ack names exactly `named`, and the lines before it;
-  // nullopt when no line in flight expects such an ack (nothing is taken then).
-  std::optional<Match> match(const std::vector<AckIdentity>& named);
+  // The line in flight with this number, and the older ones still in flight; nullopt when no
+  // such line is in flight (nothing is taken then).
+  std::optional<Match> match(std::size_t line);
 
  private:
   TransactionParser parser_;

@@ -1,14 +1,18 @@
 // coexist send: submits JSON lines to the router's ingest socket, pipelined, and prints one ack
 // line per input line sent, in input order (the router answers a client in arrival order). Each
 // ack printed gains "line": the input line it answers, counted from 1 with blank lines included,
-// so a script can match an ack without an id (malformed JSON) to the line that caused it. Acks
-// are matched to lines by what they name (ack_matcher.h), so a connection that breaks midway
-// cannot shift them onto the wrong lines: a line whose request was lost, or that got no answer
-// in time, is printed as a retryable `unavailable` error and the exit code is 3.
+// so a script can match an ack without an id (malformed JSON) to the line that caused it. Each
+// request carries its line number as a request id that the ack comes back with (ack_matcher.h),
+// so a connection that breaks midway cannot shift acks onto the wrong lines: a line whose
+// request was lost, or that got no answer in time, is printed as a retryable `unavailable` error
+// and the exit code is 3.
 
+#include <charconv>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
 #include <zmq.hpp>
 
 #include "tools/coexist/ack_matcher.h"
@@ -63,25 +67,6 @@ void print_ack(nlohmann::ordered_json ack, std::size_t line_number, bool as_json
   }
 }
 
-// What an ack names: (source, id) per transaction; nothing for a request refused as a whole.
-std::vector<AckIdentity> named_by(const nlohmann::ordered_json& ack) {
-  std::vector<AckIdentity> named;
-  auto name = [&](const nlohmann::ordered_json& one) {
-    if (!one.is_object()) return;
-    const auto source = one.find("source");
-    const auto id = one.find("id");
-    if (source == one.end() || id == one.end()) return;
-    named.emplace_back(source->is_string() ? source->get<std::string>() : "",
-                       id->is_string() ? id->get<std::string>() : "");
-  };
-  if (ack.is_array()) {
-    for (const auto& element : ack) name(element);
-  } else {
-    name(ack);
-  }
-  return named;
-}
-
 // The ack printed for a line the router did not answer: retryable, as DESIGN.md's
 // `unavailable`, shaped like the router's ack for that line would have been.
 nlohmann::ordered_json unanswered_ack(const ExpectedAck& line, const std::string& why) {
@@ -113,6 +98,42 @@ void print_settled(const ExpectedAck& line, const std::string& why, bool as_json
   } else {
     print_ack(unanswered_ack(line, why), line.line, as_json, tally);
   }
+}
+
+// One request: its line number as the request id, in REQ's envelope ([id][empty][payload]),
+// which the router returns with the ack. False when it could not be queued within the timeout.
+bool send_request(zmq::socket_t& socket, std::size_t line_number, const std::string& line) {
+  const std::string request_id = std::to_string(line_number);
+  return socket.send(zmq::buffer(request_id), zmq::send_flags::sndmore) &&
+         socket.send(zmq::message_t(), zmq::send_flags::sndmore) &&
+         socket.send(zmq::buffer(line), zmq::send_flags::none);
+}
+
+struct Reply {
+  std::optional<std::size_t> line;  // the request id it came back with, if any
+  std::string text;                 // the ack
+};
+
+// The next reply; nullopt when none came within the socket's timeout.
+std::optional<Reply> receive_reply(zmq::socket_t& socket) {
+  std::vector<zmq::message_t> frames;
+  do {
+    zmq::message_t frame;
+    if (!socket.recv(frame, zmq::recv_flags::none)) {
+      if (frames.empty()) return std::nullopt;
+      break;  // the rest of a multipart is always there; defensive only
+    }
+    frames.push_back(std::move(frame));
+  } while (frames.back().more());
+  Reply reply;
+  reply.text = frames.back().to_string();
+  if (frames.size() == 3 && frames[1].size() == 0) {
+    const std::string_view id = frames[0].to_string_view();
+    std::size_t line = 0;
+    auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), line);
+    if (error == std::errc{} && end == id.data() + id.size()) reply.line = line;
+  }
+  return reply;
 }
 
 // The next non-blank line and its number in the input (blank lines are skipped but counted).
@@ -194,7 +215,7 @@ int run_send(const Arguments& arguments) {
   while (more || !in_flight.empty()) {
     while (more && in_flight.size() < window) {
       if (!in_flight.expect_line(line, line_number).local_ack &&
-          !socket.send(zmq::buffer(line), zmq::send_flags::none)) {
+          !send_request(socket, line_number, line)) {
         print_error("send", "could not reach the router at " + endpoint + " within " +
                                 std::to_string(timeout_ms) + " ms; line " +
                                 std::to_string(line_number) + " and the rest were not sent");
@@ -207,31 +228,34 @@ int run_send(const Arguments& arguments) {
       print_settled(in_flight.take_oldest(), "", as_json, tally);
     }
     if (in_flight.empty()) continue;
-    zmq::message_t reply;
-    if (!socket.recv(reply, zmq::recv_flags::none)) {
+    std::optional<Reply> reply = receive_reply(socket);
+    if (!reply) {
+      const std::string unsent =
+          more ? "; line " + std::to_string(line_number) + " and the rest were not sent" : "";
       print_error("send", "the router at " + endpoint + " did not answer within " +
                               std::to_string(timeout_ms) + " ms (" +
                               std::to_string(in_flight.size()) +
                               " requests unanswered, from line " +
-                              std::to_string(in_flight.oldest().line) + ")");
+                              std::to_string(in_flight.oldest().line) + ")" + unsent);
       return give_up("no answer within " + std::to_string(timeout_ms) + " ms");
     }
-    nlohmann::ordered_json ack =
-        nlohmann::ordered_json::parse(reply.to_string_view(), nullptr, false);
-    if (ack.is_discarded()) {  // not JSON: shown as received rather than hidden
-      std::cout << reply.to_string_view() << "\n";
-      (void)in_flight.take_oldest();
-      continue;
-    }
-    auto matched = in_flight.match(named_by(ack));
+    auto matched = reply->line ? in_flight.match(*reply->line) : std::nullopt;
     if (!matched) {
-      print_error("send", "the router answered " +
-                              std::string(reply.to_string_view().substr(0, 300)) +
-                              ", which matches no line in flight");
+      print_error("send", "the router answered " + reply->text.substr(0, 300) +
+                              (reply->line ? " for line " + std::to_string(*reply->line) +
+                                                 ", which is not in flight"
+                                           : " without the request id it was sent (a router older "
+                                             "than this coexist answers so: use the router's own "
+                                             "coexist send)"));
       return give_up("no answer that could be matched to this line");
     }
     for (const ExpectedAck& passed : matched->passed_over) {
       print_settled(passed, lost_connection, as_json, tally);
+    }
+    nlohmann::ordered_json ack = nlohmann::ordered_json::parse(reply->text, nullptr, false);
+    if (ack.is_discarded()) {  // not JSON: shown as received rather than hidden
+      std::cout << reply->text << "\n";
+      continue;
     }
     print_ack(std::move(ack), matched->answered.line, as_json, tally);
   }
