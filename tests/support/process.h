@@ -20,6 +20,36 @@
 
 namespace coexist::test {
 
+// execv's argv: the program, then `arguments`. Owns the strings the pointers point into, so it
+// is neither copied nor moved.
+class ExecArgv {
+ public:
+  ExecArgv(const std::filesystem::path& program, const std::vector<std::string>& arguments)
+      : storage_{program.string()} {
+    storage_.insert(storage_.end(), arguments.begin(), arguments.end());
+    for (auto& argument : storage_) pointers_.push_back(argument.data());
+    pointers_.push_back(nullptr);
+  }
+  ExecArgv(const ExecArgv&) = delete;
+  ExecArgv& operator=(const ExecArgv&) = delete;
+  [[nodiscard]] char* const* get() const { return pointers_.data(); }
+
+ private:
+  std::vector<std::string> storage_;
+  std::vector<char*> pointers_;
+};
+
+// In a forked child: standard input, output and error from and to these descriptors, SIGPIPE
+// back to its default (what the program does about it is its own, not this test runner's).
+// Exits the child with 127 when a descriptor could not be opened.
+inline void redirect_standard_streams(int in, int out, int err) {
+  if (in < 0 || out < 0 || err < 0) ::_exit(127);
+  ::dup2(in, 0);
+  ::dup2(out, 1);
+  ::dup2(err, 2);
+  ::signal(SIGPIPE, SIG_DFL);
+}
+
 class ChildProcess {
  public:
   ChildProcess(const std::filesystem::path& program, const std::vector<std::string>& arguments,
@@ -33,11 +63,7 @@ class ChildProcess {
                int stdout_fd, const std::filesystem::path& stderr_file,
                const std::filesystem::path& stdin_file = "/dev/null",
                const std::filesystem::path* stdout_file = nullptr) {
-    std::vector<std::string> argv_storage{program.string()};
-    argv_storage.insert(argv_storage.end(), arguments.begin(), arguments.end());
-    std::vector<char*> argv;
-    for (auto& argument : argv_storage) argv.push_back(argument.data());
-    argv.push_back(nullptr);
+    ExecArgv argv(program, arguments);
     pid_ = ::fork();
     if (pid_ == 0) {
       int in = ::open(stdin_file.c_str(), O_RDONLY);
@@ -45,13 +71,8 @@ class ChildProcess {
                     ? ::open(stdout_file->c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644)
                     : stdout_fd;
       int err = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (in < 0 || out < 0 || err < 0) ::_exit(127);
-      ::dup2(in, 0);
-      ::dup2(out, 1);
-      ::dup2(err, 2);
-      // What the program does about SIGPIPE is its own: not what this test runner set up.
-      ::signal(SIGPIPE, SIG_DFL);
-      ::execv(argv[0], argv.data());
+      redirect_standard_streams(in, out, err);
+      ::execv(argv.get()[0], argv.get());
       ::_exit(127);
     }
   }

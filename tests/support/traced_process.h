@@ -23,6 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/process.h"
+
 namespace coexist::test {
 
 class TracedProcess {
@@ -31,23 +33,14 @@ class TracedProcess {
   TracedProcess(const std::filesystem::path& program, const std::vector<std::string>& arguments,
                 const std::filesystem::path& stdout_file,
                 const std::filesystem::path& stderr_file) {
-    std::vector<std::string> argv_storage{program.string()};
-    argv_storage.insert(argv_storage.end(), arguments.begin(), arguments.end());
-    std::vector<char*> argv;
-    for (auto& argument : argv_storage) argv.push_back(argument.data());
-    argv.push_back(nullptr);
+    ExecArgv argv(program, arguments);
     pid_ = ::fork();
     if (pid_ == 0) {
-      int in = ::open("/dev/null", O_RDONLY);
-      int out = ::open(stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int err = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (in < 0 || out < 0 || err < 0) ::_exit(127);
-      ::dup2(in, 0);
-      ::dup2(out, 1);
-      ::dup2(err, 2);
-      ::signal(SIGPIPE, SIG_DFL);
+      redirect_standard_streams(::open("/dev/null", O_RDONLY),
+                                ::open(stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644),
+                                ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644));
       if (::ptrace(PTRACE_TRACEME, 0, nullptr, nullptr) != 0) ::_exit(126);
-      ::execv(argv[0], argv.data());  // stops with SIGTRAP once the new program is loaded
+      ::execv(argv.get()[0], argv.get());  // stops with SIGTRAP once the new program is loaded
       ::_exit(127);
     }
     int status = 0;
