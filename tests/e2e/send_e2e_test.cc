@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <thread>
@@ -191,6 +193,68 @@ TEST(SendE2eTest, LinesStillUnansweredAtTheTimeoutArePrintedAsUnavailable) {
     EXPECT_EQ(ack["error"]["code"], "unavailable") << acks[i].dump();
     EXPECT_EQ(ack["line"], i + 1) << acks[i].dump();
   }
+}
+
+// A router killed and restarted while send runs costs only the lines that were in flight: they
+// are printed unavailable, and send carries on with the rest on a new connection.
+TEST(SendE2eTest, ARouterRestartedMidwayCostsOnlyTheLinesInFlight) {
+  TempDir dir;
+  const std::string ingest = "ipc://" + (dir.path() / "ingest.sock").string();  // kept on restart
+  RouterProcess router(dir.path(), {{"listen", {{"ingest", ingest}}}});
+  ASSERT_TRUE(router.start());
+  constexpr std::size_t kLines = 30000;
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < kLines; ++i) lines.push_back(sample_transaction(i, "RS"));
+  const auto file = write_lines(dir, "many.jsonl", lines);
+  const auto out = dir.path() / "send.out";
+  ChildProcess send(binary("coexist"),
+                    {"send", "--endpoint", ingest, "--window", "64", file.string()}, out,
+                    dir.path() / "send.err");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::error_code no_file_yet;
+  while (std::filesystem::file_size(out, no_file_yet) < 100'000 && send.running() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_TRUE(send.running()) << "send finished before the router could be killed";
+  // Frozen first, so that send fills its window with requests the router has taken and will
+  // never answer: the kill then surely loses some.
+  router.process().signal(SIGSTOP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  router.kill_hard();
+  ASSERT_TRUE(router.start());
+  auto exit_code = send.wait_for_exit(std::chrono::seconds(60));
+  ASSERT_TRUE(exit_code.has_value());
+  EXPECT_EQ(*exit_code, 3) << "the lines in flight need resending: "
+                           << read_file(dir.path() / "send.err");
+
+  auto acks = json_lines(read_file(out));
+  ASSERT_EQ(acks.size(), kLines) << "one printed line per input line, to the end of the input";
+  std::size_t accepted = 0;
+  std::vector<std::string> unanswered;
+  for (std::size_t i = 0; i < kLines; ++i) {
+    ASSERT_EQ(acks[i]["line"], i + 1);
+    ASSERT_EQ(acks[i]["id"], id_of(lines[i])) << acks[i].dump();
+    if (acks[i]["status"] == "accepted") {
+      ++accepted;
+    } else {
+      ASSERT_EQ(acks[i]["error"]["code"], "unavailable") << acks[i].dump();
+      unanswered.push_back(lines[i]);
+    }
+  }
+  EXPECT_GE(unanswered.size(), 1U);
+  EXPECT_LE(unanswered.size(), 64U + 16U) << "at most a window and a queue were in flight";
+  EXPECT_EQ(acks.back()["status"], "accepted") << "the rest went on the new connection";
+
+  // Every line printed accepted is journaled; resent, the unanswered ones get in too.
+  auto resend = coexist(
+      dir, {"send", "--endpoint", ingest, write_lines(dir, "again.jsonl", unanswered).string()});
+  EXPECT_EQ(resend.exit_code, 0) << resend.err;
+  auto verify = coexist(
+      dir, {"journal", "verify", "--output", "json", "--journal", router.journal_dir().string()});
+  ASSERT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_EQ(nlohmann::json::parse(verify.out)["records"], kLines);
+  EXPECT_EQ(router.stop(), 0);
 }
 
 }  // namespace

@@ -7,16 +7,16 @@
 // request was lost, or that got no answer in time, is printed as a retryable `unavailable` error
 // and the exit code is 3.
 
-#include <charconv>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
-#include <zmq.hpp>
 
 #include "tools/coexist/ack_matcher.h"
 #include "tools/coexist/cli.h"
+#include "tools/coexist/ingest_connection.h"
 
 namespace coexist::cli {
 namespace {
@@ -100,42 +100,6 @@ void print_settled(const ExpectedAck& line, const std::string& why, bool as_json
   }
 }
 
-// One request: its line number as the request id, in REQ's envelope ([id][empty][payload]),
-// which the router returns with the ack. False when it could not be queued within the timeout.
-bool send_request(zmq::socket_t& socket, std::size_t line_number, const std::string& line) {
-  const std::string request_id = std::to_string(line_number);
-  return socket.send(zmq::buffer(request_id), zmq::send_flags::sndmore) &&
-         socket.send(zmq::message_t(), zmq::send_flags::sndmore) &&
-         socket.send(zmq::buffer(line), zmq::send_flags::none);
-}
-
-struct Reply {
-  std::optional<std::size_t> line;  // the request id it came back with, if any
-  std::string text;                 // the ack
-};
-
-// The next reply; nullopt when none came within the socket's timeout.
-std::optional<Reply> receive_reply(zmq::socket_t& socket) {
-  std::vector<zmq::message_t> frames;
-  do {
-    zmq::message_t frame;
-    if (!socket.recv(frame, zmq::recv_flags::none)) {
-      if (frames.empty()) return std::nullopt;
-      break;  // the rest of a multipart is always there; defensive only
-    }
-    frames.push_back(std::move(frame));
-  } while (frames.back().more());
-  Reply reply;
-  reply.text = frames.back().to_string();
-  if (frames.size() == 3 && frames[1].size() == 0) {
-    const std::string_view id = frames[0].to_string_view();
-    std::size_t line = 0;
-    auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), line);
-    if (error == std::errc{} && end == id.data() + id.size()) reply.line = line;
-  }
-  return reply;
-}
-
 // The next non-blank line and its number in the input (blank lines are skipped but counted).
 bool next_line(std::istream& in, std::string& line, std::size_t& line_number) {
   while (std::getline(in, line)) {
@@ -184,19 +148,11 @@ int run_send(const Arguments& arguments) {
   }
   std::istream& in = file == "-" ? std::cin : file_stream;
 
-  zmq::context_t context(1);
-  zmq::socket_t socket(context, zmq::socket_type::dealer);
-  socket.set(zmq::sockopt::linger, 0);
-  // The window bounds what is queued, so a send is refused only while no router is connected:
-  // it then gives up after the timeout like a missing ack does, instead of blocking forever.
-  socket.set(zmq::sockopt::sndhwm, static_cast<int>(window) + 16);
-  socket.set(zmq::sockopt::sndtimeo, static_cast<int>(timeout_ms));
-  socket.set(zmq::sockopt::rcvtimeo, static_cast<int>(timeout_ms));
-  std::string endpoint = values["endpoint"].as<std::string>();
-  try {
-    socket.connect(endpoint);
-  } catch (const zmq::error_t& error) {
-    print_error("send", "bad endpoint " + endpoint + ": " + error.what());
+  const std::string endpoint = values["endpoint"].as<std::string>();
+  IngestConnection router(endpoint, static_cast<int>(window) + 16,
+                          std::chrono::milliseconds(timeout_ms));
+  if (auto error = router.connect()) {
+    print_error("send", *error);
     return kExitUsage;
   }
   SendTally tally;
@@ -214,8 +170,7 @@ int run_send(const Arguments& arguments) {
   bool more = next_line(in, line, line_number);
   while (more || !in_flight.empty()) {
     while (more && in_flight.size() < window) {
-      if (!in_flight.expect_line(line, line_number).local_ack &&
-          !send_request(socket, line_number, line)) {
+      if (!in_flight.expect_line(line, line_number).local_ack && !router.send(line_number, line)) {
         print_error("send", "could not reach the router at " + endpoint + " within " +
                                 std::to_string(timeout_ms) + " ms; line " +
                                 std::to_string(line_number) + " and the rest were not sent");
@@ -228,8 +183,19 @@ int run_send(const Arguments& arguments) {
       print_settled(in_flight.take_oldest(), "", as_json, tally);
     }
     if (in_flight.empty()) continue;
-    std::optional<Reply> reply = receive_reply(socket);
-    if (!reply) {
+    IngestConnection::Event event = router.next();
+    if (event.outcome == IngestConnection::Outcome::broken) {
+      // Whatever was in flight is lost with the connection (or dropped with the old socket's
+      // queue): reported, and the rest of the input goes on a new connection.
+      while (!in_flight.empty())
+        print_settled(in_flight.take_oldest(), lost_connection, as_json, tally);
+      if (auto error = router.reconnect()) {
+        print_error("send", *error);
+        return kExitUnreachable;
+      }
+      continue;
+    }
+    if (event.outcome == IngestConnection::Outcome::timed_out) {
       const std::string unsent =
           more ? "; line " + std::to_string(line_number) + " and the rest were not sent" : "";
       print_error("send", "the router at " + endpoint + " did not answer within " +
@@ -239,6 +205,7 @@ int run_send(const Arguments& arguments) {
                               std::to_string(in_flight.oldest().line) + ")" + unsent);
       return give_up("no answer within " + std::to_string(timeout_ms) + " ms");
     }
+    const IngestConnection::Reply* reply = &event.reply;
     auto matched = reply->line ? in_flight.match(*reply->line) : std::nullopt;
     if (!matched) {
       print_error("send", "the router answered " + reply->text.substr(0, 300) +
