@@ -790,13 +790,7 @@ class CliDamagedJournalTest : public ::testing::Test {
 
   // Rewrites rules version 1's content together with its sha256: consistent in itself.
   void rewrite_rules_version_1() {
-    Tamperer tamper(journal_dir_);
-    auto record = journal::decode_rules_record(1, tamper.get_rules(1)).value();
-    record.canonical = R"({"default":"new","rules":[]})";
-    record.sha256 = journal::sha256(record.canonical);
-    std::string rewritten;
-    journal::encode_rules_record(record, rewritten);
-    tamper.put_rules(1, rewritten);
+    Tamperer(journal_dir_).rewrite_rules_content(1, R"({"default":"new","rules":[]})");
   }
 
   TempDir dir_;

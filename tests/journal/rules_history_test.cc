@@ -230,15 +230,7 @@ TEST(RulesHistoryTest, RewrittenRulesVersionPassesAloneButFailsAgainstADigest) {
   TempDir dir;
   journal_with_two_rules_versions(dir.path());
   journal::Digest digest = digest_of(dir.path());
-  {
-    Tamperer tamper(dir.path());
-    auto record = journal::decode_rules_record(1, tamper.get_rules(1)).value();
-    record.canonical = R"({"default":"new","rules":[]})";
-    record.sha256 = journal::sha256(record.canonical);
-    std::string rewritten;
-    journal::encode_rules_record(record, rewritten);
-    tamper.put_rules(1, rewritten);
-  }
+  Tamperer(dir.path()).rewrite_rules_content(1, R"({"default":"new","rules":[]})");
   auto alone = verify_against(dir.path(), std::nullopt);
   EXPECT_TRUE(alone.ok) << "a rewritten version is consistent in itself: " << alone.problem;
 

@@ -55,6 +55,16 @@ class Tamperer {
     put_into(rules_, journal::rules_key(version), record);
   }
   void remove_rules(std::uint32_t version) { remove_from(rules_, journal::rules_key(version)); }
+  // Rewrites a rules version's content together with its sha256: consistent in itself, so only
+  // a digest saved earlier can tell.
+  void rewrite_rules_content(std::uint32_t version, const std::string& canonical) {
+    auto record = journal::decode_rules_record(version, get_rules(version)).value();
+    record.canonical = canonical;
+    record.sha256 = journal::sha256(record.canonical);
+    std::string rewritten;
+    journal::encode_rules_record(record, rewritten);
+    put_rules(version, rewritten);
+  }
 
  private:
   std::string get_from(MDB_dbi dbi, std::string key) {
