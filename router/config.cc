@@ -167,15 +167,6 @@ std::string resolve_ipc_endpoint(const std::filesystem::path& base, const std::s
   return std::string(kIpcScheme) + resolve(base, path).string();
 }
 
-// Whether binding `endpoint` picks a fresh address each time (tcp port * or 0, ipc://*), so that
-// two listeners configured alike still get one each.
-bool binds_a_fresh_address(const std::string& endpoint) {
-  if (endpoint == "ipc://*") return true;
-  if (!endpoint.starts_with("tcp://")) return false;
-  std::string_view port = std::string_view(endpoint).substr(endpoint.rfind(':') + 1);
-  return port == "*" || port.find_first_not_of('0') == std::string_view::npos;
-}
-
 void check_listen_endpoints(FieldReader& reader, const ListenConfig& listen) {
   for (const auto& [key, endpoint] :
        {std::pair{"ingest", listen.ingest}, {"admin", listen.admin}}) {
@@ -431,6 +422,13 @@ Result<Config> parse_config(std::string_view json_text, const std::filesystem::p
   read_sections(reader, root, base, config);
   if (reader.failed()) return Status::error(Status::Code::invalid_argument, reader.error());
   return config;
+}
+
+bool binds_a_fresh_address(const std::string& endpoint) {
+  if (endpoint == "ipc://*") return true;
+  if (!endpoint.starts_with("tcp://")) return false;
+  std::string_view port = std::string_view(endpoint).substr(endpoint.rfind(':') + 1);
+  return port == "*" || port == "!" || port.find_first_not_of('0') == std::string_view::npos;
 }
 
 Result<Config> load_config(const std::filesystem::path& file) {

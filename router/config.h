@@ -74,6 +74,11 @@ struct Config {
                                           const std::filesystem::path& base);
 [[nodiscard]] Result<Config> load_config(const std::filesystem::path& file);
 
+// Whether binding `endpoint` picks a fresh address each time (a tcp port of *, ! or 0;
+// ipc://*): two listeners configured alike still get one each, and only the running router
+// knows which (its --ready-file names it).
+[[nodiscard]] bool binds_a_fresh_address(const std::string& endpoint);
+
 // The embedded quickstart: journal under ./coexist-data, both targets as `file` adapters beside
 // it, the example rules.
 [[nodiscard]] Config quickstart_config(const std::filesystem::path& working_directory);

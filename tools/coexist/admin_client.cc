@@ -36,14 +36,6 @@ bool is_zmq_endpoint(const std::string& endpoint, std::string& error) {
   }
 }
 
-// A listen endpoint whose port is chosen at bind time (tcp's "*", "!" or 0, ipc's "*").
-bool picks_its_port(const std::string& endpoint) {
-  if (endpoint == "ipc://*") return true;
-  if (endpoint.rfind("tcp://", 0) != 0) return false;
-  const std::string port = endpoint.substr(endpoint.rfind(':') + 1);
-  return port == "*" || port == "!" || port == "0";
-}
-
 }  // namespace
 
 std::optional<std::string> admin_endpoint(const po::variables_map& values, std::string& error) {
@@ -59,7 +51,7 @@ std::optional<std::string> admin_endpoint(const po::variables_map& values, std::
       return std::nullopt;
     }
     const std::string& endpoint = config.value().listen.admin;
-    if (picks_its_port(endpoint)) {
+    if (router::binds_a_fresh_address(endpoint)) {
       error = "listen.admin in " + values["config"].as<std::string>() + " is " + endpoint +
               ": the router picks that port when it starts, so it cannot be read from the "
               "config; pass --admin with the endpoint the router's --ready-file names";
