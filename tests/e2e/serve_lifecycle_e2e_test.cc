@@ -144,6 +144,15 @@ TEST(ServeLifecycleE2eTest, EmptyDataFileIsAJournalErrorNotANewJournal) {
   EXPECT_EQ(fs::file_size(dir.path() / "journal" / "data.mdb"), 0U);
 }
 
+// A start-up refused as a configuration error (exit 2) that says `message` and recorded no
+// rules version on the way.
+void expect_refused_before_recording_rules(const Outcome& outcome, const std::string& message) {
+  ASSERT_TRUE(outcome.exit_code.has_value()) << message;
+  EXPECT_EQ(*outcome.exit_code, 2) << outcome.said;
+  EXPECT_TRUE(contains(outcome.said, message)) << outcome.said;
+  EXPECT_FALSE(contains(outcome.said, "as version 1")) << outcome.said;
+}
+
 // A busy port used to fail start-up only after the rules file was recorded as version 1: the
 // file corrected before the next start was then "not applied".
 TEST(ServeLifecycleE2eTest, StartUpThatCannotBindWritesNothingToTheJournal) {
@@ -155,11 +164,7 @@ TEST(ServeLifecycleE2eTest, StartUpThatCannotBindWritesNothingToTheJournal) {
         std::string(key) == "http" ? "127.0.0.1:" + busy.port() : "tcp://127.0.0.1:" + busy.port();
     auto config = write_config(dir.path(), "busy.json", {{key, taken}});
     Outcome outcome = serve(dir.path(), {"--config", config.string()});
-    ASSERT_TRUE(outcome.exit_code.has_value()) << key;
-    EXPECT_EQ(*outcome.exit_code, 2) << key << ": " << outcome.said;
-    EXPECT_TRUE(contains(outcome.said, std::string("listen.") + key + ": cannot bind"))
-        << outcome.said;
-    EXPECT_FALSE(contains(outcome.said, "as version 1")) << outcome.said;
+    expect_refused_before_recording_rules(outcome, std::string("listen.") + key + ": cannot bind");
     expect_next_start_records_the_edited_rules(dir.path());
   }
 }
@@ -172,20 +177,13 @@ TEST(ServeLifecycleE2eTest, ReadyFileThatCannotBeWrittenSaysWhyAndWritesNothingT
   fs::create_directory(in_the_way);
   Outcome outcome =
       serve(dir.path(), {"--config", config.string(), "--ready-file", in_the_way.string()});
-  ASSERT_TRUE(outcome.exit_code.has_value());
-  EXPECT_EQ(*outcome.exit_code, 2) << outcome.said;
-  EXPECT_TRUE(
-      contains(outcome.said, "cannot write ready file " + in_the_way.string() + ": Is a directory"))
-      << outcome.said;
+  expect_refused_before_recording_rules(
+      outcome, "cannot write ready file " + in_the_way.string() + ": Is a directory");
   EXPECT_FALSE(fs::exists(dir.path() / "adir.tmp"));
   auto missing = dir.path() / "missing" / "ready.json";
   outcome = serve(dir.path(), {"--config", config.string(), "--ready-file", missing.string()});
-  ASSERT_TRUE(outcome.exit_code.has_value());
-  EXPECT_EQ(*outcome.exit_code, 2) << outcome.said;
-  EXPECT_TRUE(contains(outcome.said, "cannot write ready file " + missing.string() +
-                                         ".tmp: No such file or directory"))
-      << outcome.said;
-  EXPECT_FALSE(contains(outcome.said, "as version 1")) << outcome.said;
+  expect_refused_before_recording_rules(
+      outcome, "cannot write ready file " + missing.string() + ".tmp: No such file or directory");
   expect_next_start_records_the_edited_rules(dir.path());
 }
 
